@@ -1,0 +1,66 @@
+import { WebhookError } from './errors.js';
+import { toBuffer } from './encoding.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export type BodyFormat = 'json' | 'form' | 'auto';
+
+/**
+ * Decodes a verified body once. `auto` reads form bodies by their content type (Slack slash
+ * commands, GitHub's urlencoded setting) and JSON otherwise. A form whose only field is
+ * `payload` holding JSON (Slack interactivity, GitHub) yields that JSON.
+ */
+export function decodeBody(body: Uint8Array, format: BodyFormat, contentType: string | undefined): unknown {
+  const asForm = format === 'form' || (format === 'auto' && isForm(contentType));
+  const text = decodeUtf8(body);
+  return asForm ? decodeForm(text) : decodeJson(text);
+}
+
+function isForm(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+function decodeUtf8(body: Uint8Array): string {
+  try {
+    return utf8.decode(body);
+  } catch (cause) {
+    throw new WebhookError('invalid_body', 'The body is not valid UTF-8.', { cause });
+  }
+}
+
+export function decodeJson(text: string): unknown {
+  if (text.length === 0) throw new WebhookError('invalid_body', 'The body is empty; expected JSON.');
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new WebhookError('invalid_body', 'The body is not valid JSON.', { cause });
+  }
+}
+
+function decodeForm(text: string): unknown {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+  const keys = Object.keys(fields);
+  if (keys.length === 1 && keys[0] === 'payload') return decodeJson(fields.payload as string);
+  return fields;
+}
+
+/** Reads `a.b.c` out of a decoded payload; undefined where any step is missing. */
+export function pick(payload: unknown, path: readonly string[]): unknown {
+  let value = payload;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** A string field of the payload, or undefined. Numbers (Discord snowflakes are strings; some ids are numbers) are stringified. */
+export function pickString(payload: unknown, path: readonly string[]): string | undefined {
+  const value = pick(payload, path);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+export { toBuffer };

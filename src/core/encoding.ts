@@ -1,0 +1,39 @@
+import { Buffer } from 'node:buffer';
+
+export type Encoding = 'hex' | 'base64' | 'base64url';
+
+const HEX = /^(?:[0-9a-fA-F]{2})*$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/**
+ * Decodes strictly: returns undefined for anything that is not exactly the encoding (Node's
+ * `Buffer.from` silently skips junk, which would let "sha256=zz…" decode to a shorter digest).
+ * Base64 padding is optional; a length that no padding could make valid is refused.
+ */
+export function decode(text: string, encoding: Encoding): Buffer | undefined {
+  if (encoding === 'hex') {
+    return HEX.test(text) ? Buffer.from(text, 'hex') : undefined;
+  }
+  const pattern = encoding === 'base64' ? BASE64 : BASE64URL;
+  if (!pattern.test(text)) return undefined;
+  const unpadded = text.endsWith('==') ? text.length - 2 : text.endsWith('=') ? text.length - 1 : text.length;
+  if (unpadded % 4 === 1) return undefined;
+  if (text.length !== unpadded && text.length % 4 !== 0) return undefined;
+  return Buffer.from(text, encoding);
+}
+
+/** Bytes → text in the given encoding (base64 padded; base64url unpadded, as RFC 4648 §5 uses it). */
+export function encode(bytes: Uint8Array, encoding: Encoding): string {
+  return toBuffer(bytes).toString(encoding);
+}
+
+/** A Buffer view over the same memory: never a copy. */
+export function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The raw body as bytes: a string is taken as UTF-8; bytes are passed through uncopied. */
+export function bodyBytes(body: Uint8Array | string): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : toBuffer(body);
+}

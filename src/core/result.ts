@@ -1,0 +1,34 @@
+import { WebhookError, isWebhookError } from './errors.js';
+import type { ReceiveResult } from './types.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/** 200 with `value` as the JSON body (`{"ok":true}` when there is none). */
+export function successResult(value: unknown = { ok: true }, status = 200): ReceiveResult {
+  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(value) };
+}
+
+/** A plain-text 200, for handshakes that must echo a bare token. */
+export function textResult(text: string): ReceiveResult {
+  return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text };
+}
+
+/**
+ * The answer for a refusal: `{"error":{"code","message"[,"issues"]}}` with the code's status.
+ * Anything that is not a WebhookError is reported as `handler_failed` without its message,
+ * which could carry anything (a connection string, a token) from user code.
+ */
+export function errorResult(error: unknown): ReceiveResult {
+  const webhookError =
+    isWebhookError(error)
+      ? error
+      : new WebhookError('handler_failed', 'The webhook handler failed; the sender should retry.');
+  const payload: { code: string; message: string; issues?: unknown } = {
+    code: webhookError.code,
+    message: webhookError.message,
+  };
+  if (webhookError.issues) payload.issues = webhookError.issues;
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (webhookError.code === 'method_not_allowed') headers.allow = 'POST';
+  return { status: webhookError.status, headers, body: JSON.stringify({ error: payload }) };
+}

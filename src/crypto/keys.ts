@@ -1,0 +1,113 @@
+import { Buffer } from 'node:buffer';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { WebhookError } from '../core/errors.js';
+import { decode } from '../core/encoding.js';
+
+/**
+ * How a shared secret string becomes key bytes.
+ * - `utf8`: the string's UTF-8 bytes (Stripe, GitHub, Slack, Shopify: a Stripe `whsec_…` is used whole).
+ * - `whsec`: Standard Webhooks — an optional `whsec_` prefix, then standard base64 (padding optional).
+ * - `base64` / `hex`: the decoded bytes.
+ */
+export type SecretFormat = 'utf8' | 'whsec' | 'base64' | 'hex';
+
+/** A secret as the user passes it: text in `format`, or the key bytes themselves. */
+export type SecretInput = string | Uint8Array;
+
+/** Imports an HMAC secret once. Empty or undecodable secrets are a developer error: `misconfigured`. */
+export function importSecret(secret: SecretInput, format: SecretFormat, option = 'secret'): KeyObject {
+  const bytes = secretBytes(secret, format, option);
+  if (bytes.byteLength === 0) {
+    throw new WebhookError('misconfigured', `The \`${option}\` option is empty: pass the signing secret from the sender's dashboard.`);
+  }
+  return createSecretKey(bytes);
+}
+
+function secretBytes(secret: SecretInput, format: SecretFormat, option: string): Uint8Array {
+  if (typeof secret !== 'string') {
+    if (secret instanceof Uint8Array) return secret;
+    throw new WebhookError('misconfigured', `The \`${option}\` option must be a string or a Uint8Array, got ${describe(secret)}.`);
+  }
+  if (format === 'utf8') return Buffer.from(secret, 'utf8');
+  const text = format === 'whsec' && secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+  const bytes = decode(text, format === 'hex' ? 'hex' : 'base64');
+  if (!bytes) {
+    const expected = format === 'whsec' ? 'a `whsec_`-prefixed base64 secret' : `${format} text`;
+    throw new WebhookError('misconfigured', `The \`${option}\` option is not ${expected}.`);
+  }
+  return bytes;
+}
+
+/** Turns `secret: string | string[]` into the list of imported keys (rotation: any may verify). */
+export function importSecrets(secrets: SecretInput | readonly SecretInput[] | undefined, format: SecretFormat, option = 'secret'): KeyObject[] {
+  const list = toList(secrets, option);
+  return list.map((secret) => importSecret(secret, format, option));
+}
+
+/** An Ed25519 public key, imported once: raw bytes for the portable backend, a KeyObject for node:crypto. */
+export interface Ed25519PublicKey {
+  readonly raw: Uint8Array;
+  readonly keyObject: KeyObject;
+}
+
+/** An Ed25519 private key (signing, for tests and senders). */
+export interface Ed25519PrivateKey {
+  readonly seed: Uint8Array;
+  readonly keyObject: KeyObject;
+}
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * Imports an Ed25519 public key: `whpk_<base64>`, 64 hex characters (Discord), base64 of the
+ * 32 raw bytes, or the bytes themselves.
+ */
+export function importPublicKey(key: SecretInput, option = 'publicKey'): Ed25519PublicKey {
+  const raw = keyBytes(key, 'whpk_', option);
+  if (raw.byteLength !== 32) {
+    throw new WebhookError('misconfigured', `The \`${option}\` option must be a 32-byte Ed25519 public key (whpk_…, 64 hex characters or base64); it decodes to ${raw.byteLength} bytes.`);
+  }
+  const keyObject = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+  return { raw, keyObject };
+}
+
+export function importPublicKeys(keys: SecretInput | readonly SecretInput[] | undefined, option = 'publicKey'): Ed25519PublicKey[] {
+  return toList(keys, option).map((key) => importPublicKey(key, option));
+}
+
+/**
+ * Imports an Ed25519 private key: `whsk_<base64>`, hex or base64 of the 32-byte RFC 8032 seed,
+ * or of the 64-byte seed‖public key form (tweetnacl's secretKey), or the bytes themselves.
+ */
+export function importPrivateKey(key: SecretInput, option = 'privateKey'): Ed25519PrivateKey {
+  const bytes = keyBytes(key, 'whsk_', option);
+  if (bytes.byteLength !== 32 && bytes.byteLength !== 64) {
+    throw new WebhookError('misconfigured', `The \`${option}\` option must be a 32-byte Ed25519 seed or a 64-byte secret key; it decodes to ${bytes.byteLength} bytes.`);
+  }
+  const seed = bytes.subarray(0, 32);
+  const keyObject = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  return { seed, keyObject };
+}
+
+function keyBytes(key: SecretInput, prefix: string, option: string): Uint8Array {
+  if (key instanceof Uint8Array) return key;
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new WebhookError('misconfigured', `The \`${option}\` option is empty or not a string.`);
+  }
+  const text = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const bytes = (/^[0-9a-fA-F]+$/.test(text) && (text.length === 64 || text.length === 128) ? decode(text, 'hex') : undefined) ?? decode(text, 'base64') ?? decode(text, 'base64url');
+  if (!bytes) throw new WebhookError('misconfigured', `The \`${option}\` option is neither hex nor base64.`);
+  return bytes;
+}
+
+function toList<T>(value: T | readonly T[] | undefined, option: string): T[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+  if (list.length === 0) {
+    throw new WebhookError('misconfigured', `The \`${option}\` option is required: pass one value, or an array of them to rotate.`);
+  }
+  return list;
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : typeof value;
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { decodeBody, type BodyFormat } from '../core/body.js';
+import { bodyBytes } from '../core/encoding.js';
+import { WebhookError } from '../core/errors.js';
+import { getHeader } from '../core/headers.js';
+import { checkTimestamp, nowSeconds, parseUnixSeconds } from '../core/timestamp.js';
+import type { HeadersLike, ReceiveResult } from '../core/types.js';
+import type { SignedPart } from '../crypto/hmac.js';
+import type { SignatureCheck } from './signature-check.js';
+import type { SignatureHeaderFormat } from './signature-header.js';
+import type { ParsedDelivery, Provider, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
+
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** What a scheme signs, given the pieces of one delivery. */
+export interface SignedContentContext {
+  /** The id header's value, exactly as received (Standard Webhooks signs it). */
+  id?: string;
+  /** The timestamp exactly as received (header text, not a re-formatted number). */
+  timestamp?: string;
+  body: Uint8Array;
+  method?: string;
+  url?: string;
+  headers: HeadersLike;
+}
+
+export type SignedContent = (context: SignedContentContext) => readonly SignedPart[];
+
+/** Finds something (the id, the type) in a decoded payload or the headers. */
+export type Locator = (payload: unknown, headers: HeadersLike) => string | undefined;
+
+/** Everything that makes one sender's scheme: the lowest-level builder, used by `hmac`, `ed25519` and the presets. */
+export interface ProviderSpec {
+  name: string;
+  signatureHeader: string;
+  signatureFormat: SignatureHeaderFormat;
+  checks: readonly SignatureCheck[];
+  signedContent: SignedContent;
+  /** A header of its own holding the unix-seconds timestamp (Slack, Discord, Standard Webhooks). */
+  timestampHeader?: string;
+  /** Header holding the delivery id. */
+  idHeader?: string;
+  /** The id header is part of the signed content, so its absence is `missing_header`. */
+  idSigned?: boolean;
+  /** Header holding the event type (GitHub, Shopify); written by `sign` from `SignInput.type`. */
+  typeHeader?: string;
+  /** Replay window for schemes that sign a timestamp. Default 300; must be > 0 (`Infinity` disables explicitly). */
+  toleranceSeconds?: number;
+  maxBodyBytes?: number;
+  bodyFormat?: BodyFormat;
+  /** Where the id lives when it is not in `idHeader`. */
+  locateId?: Locator;
+  /** Where the type lives when it is not in `typeHeader`. */
+  locateType?: Locator;
+  /** Less specific types for a delivery (GitHub `issues` for `issues.opened`). */
+  parentTypes?: (type: string) => readonly string[];
+  /** Overrides how the type is found from the payload and headers (GitHub `event.action`). */
+  describe?: (payload: unknown, headers: HeadersLike) => Pick<ParsedDelivery, 'type' | 'parentTypes'>;
+  handshake?: (parsed: ParsedDelivery, verified: VerifiedDelivery) => ReceiveResult | undefined;
+  /** Extra headers `sign` writes (a content type, a default event name). */
+  signHeaders?: (input: SignInput) => Record<string, string>;
+}
+
+/** Validates a tolerance at construction: a `0` that would silently disable or break the window is refused. */
+export function validTolerance(value: number | undefined, option = 'toleranceSeconds'): number {
+  if (value === undefined) return DEFAULT_TOLERANCE_SECONDS;
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new WebhookError('misconfigured', `\`${option}\` must be a number of seconds > 0 (use Infinity to turn the replay check off explicitly); got ${String(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Builds a provider from a scheme description. Keys are already imported inside `checks`;
+ * everything per-request is header lookups, one HMAC per key, and constant-time compares.
+ *
+ * @example
+ * const provider = defineProvider({ name: 'acme', signatureHeader: 'x-acme-signature',
+ *   signatureFormat: prefixedSignature('sha256='), checks: [hmacCheck({ keys, algorithm: 'sha256', encoding: 'hex' })],
+ *   signedContent: ({ body }) => [body] });
+ */
+export function defineProvider(spec: ProviderSpec): Provider {
+  if (spec.checks.length === 0) {
+    throw new WebhookError('misconfigured', `The ${spec.name} provider needs a secret or a public key to verify with.`);
+  }
+  const signsTimestamp = spec.timestampHeader !== undefined || spec.signatureFormat.carriesTimestamp;
+  const tolerance = signsTimestamp ? validTolerance(spec.toleranceSeconds) : undefined;
+  const bodyFormat = spec.bodyFormat ?? 'json';
+
+  function verify(input: VerifyInput): VerifiedDelivery {
+    const { headers } = input;
+    const signatureText = requireHeader(headers, spec.signatureHeader);
+    const parsedHeader = spec.signatureFormat.parse(signatureText, spec.signatureHeader);
+
+    let timestampText: string | undefined;
+    let timestamp: number | undefined;
+    if (spec.timestampHeader !== undefined) {
+      timestampText = requireHeader(headers, spec.timestampHeader);
+      timestamp = parseUnixSeconds(timestampText, spec.timestampHeader);
+    } else if (parsedHeader.timestamp !== undefined) {
+      timestampText = parsedHeader.timestamp;
+      timestamp = parseUnixSeconds(timestampText, spec.signatureHeader);
+    }
+    const id = spec.idHeader === undefined ? undefined : spec.idSigned ? requireHeader(headers, spec.idHeader) : getHeader(headers, spec.idHeader);
+
+    const rawBody = bodyBytes(input.body);
+    const parts = spec.signedContent({ id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers });
+    if (!matchesAny(parts, parsedHeader.entries)) {
+      throw new WebhookError('signature_mismatch', `No signature in the ${spec.signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
+    }
+    if (timestamp !== undefined) {
+      checkTimestamp(timestamp, input.now ?? nowSeconds(), input.toleranceSeconds ?? (tolerance as number));
+    }
+    const verified: VerifiedDelivery = { rawBody, headers };
+    if (timestamp !== undefined) verified.timestamp = timestamp;
+    if (input.method !== undefined) verified.method = input.method;
+    if (input.url !== undefined) verified.url = input.url;
+    return verified;
+  }
+
+  function matchesAny(parts: readonly SignedPart[], entries: readonly { version: string; value: string }[]): boolean {
+    for (const check of spec.checks) {
+      const candidates: string[] = [];
+      for (const entry of entries) if (entry.version === check.version) candidates.push(entry.value);
+      if (candidates.length > 0 && check.matches(parts, candidates)) return true;
+    }
+    return false;
+  }
+
+  function parse(verified: VerifiedDelivery): ParsedDelivery {
+    const payload = decodeBody(verified.rawBody, bodyFormat, getHeader(verified.headers, 'content-type'));
+    const parsed: ParsedDelivery = { payload };
+    const id = (spec.idHeader !== undefined ? getHeader(verified.headers, spec.idHeader) : undefined) ?? spec.locateId?.(payload, verified.headers);
+    if (id !== undefined && id !== '') parsed.id = id;
+    if (spec.describe) {
+      Object.assign(parsed, spec.describe(payload, verified.headers));
+    } else {
+      const type = (spec.typeHeader !== undefined ? getHeader(verified.headers, spec.typeHeader) : undefined) ?? spec.locateType?.(payload, verified.headers);
+      if (type !== undefined && type !== '') {
+        parsed.type = type;
+        const parents = spec.parentTypes?.(type);
+        if (parents && parents.length > 0) parsed.parentTypes = parents;
+      }
+    }
+    return parsed;
+  }
+
+  function sign(input: SignInput): SignedRequest {
+    const signers = spec.checks.filter((check) => check.canSign);
+    if (signers.length === 0) {
+      throw new WebhookError('misconfigured', `The ${spec.name} provider cannot sign: pass \`privateKey\` (only the sender holds it; use generateEd25519KeyPair() in tests).`);
+    }
+    const body = bodyBytes(input.body);
+    const timestamp = signsTimestamp ? String(input.timestamp ?? nowSeconds()) : undefined;
+    const id = spec.idHeader !== undefined ? (input.id ?? `msg_${randomUUID().replaceAll('-', '')}`) : input.id;
+    const headers: Record<string, string> = {};
+    const parts = spec.signedContent({ id, timestamp, body, method: input.method ?? 'POST', url: input.url, headers });
+    const entries = signers.map((check) => ({ version: check.version, value: check.sign(parts) }));
+    Object.assign(headers, spec.signHeaders?.(input));
+    headers[spec.signatureHeader] = spec.signatureFormat.format(entries, timestamp);
+    if (spec.timestampHeader !== undefined) headers[spec.timestampHeader] = timestamp as string;
+    if (spec.idHeader !== undefined && id !== undefined) headers[spec.idHeader] = id;
+    if (spec.typeHeader !== undefined && input.type !== undefined) headers[spec.typeHeader] = input.type;
+    return { headers, body: input.body };
+  }
+
+  const provider: Provider = { name: spec.name, verify, parse, sign };
+  if (tolerance !== undefined) (provider as { toleranceSeconds?: number }).toleranceSeconds = tolerance;
+  if (spec.maxBodyBytes !== undefined) (provider as { maxBodyBytes?: number }).maxBodyBytes = spec.maxBodyBytes;
+  if (spec.handshake) provider.handshake = spec.handshake;
+  return provider;
+}
+
+function requireHeader(headers: HeadersLike, name: string): string {
+  const value = getHeader(headers, name);
+  if (value === undefined || value === '') {
+    throw new WebhookError('missing_header', `The ${name} header is missing.`);
+  }
+  return value;
+}

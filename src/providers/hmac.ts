@@ -1,0 +1,56 @@
+import type { Encoding } from '../core/encoding.js';
+import type { HmacAlgorithm } from '../crypto/hmac.js';
+import { importSecrets, type SecretFormat, type SecretInput } from '../crypto/keys.js';
+import { defineProvider, type ProviderSpec, type SignedContent } from './define-provider.js';
+import { hmacCheck } from './signature-check.js';
+import { prefixedSignature, type SignatureHeaderFormat } from './signature-header.js';
+import type { Provider } from './types.js';
+
+/** Knobs shared by the generic `hmac` and `ed25519` builders. */
+export interface SchemeOptions extends Omit<ProviderSpec, 'name' | 'checks' | 'signatureFormat' | 'signedContent'> {
+  /** Shown in error messages; defaults to the builder's name. */
+  name?: string;
+  /** Text before the signature, e.g. `sha256=`; ignored when `signatureFormat` is given. */
+  signaturePrefix?: string;
+  /** How signatures sit in the header; defaults to one value after `signaturePrefix`. */
+  signatureFormat?: SignatureHeaderFormat;
+  /** The version tag signatures carry in a list format (`v1`); '' for prefixed formats. */
+  signatureVersion?: string;
+  encoding?: Encoding;
+  /** What is signed; defaults to the body alone. */
+  signedContent?: SignedContent;
+}
+
+export interface HmacOptions extends SchemeOptions {
+  /** One secret, or several while rotating: any one may verify; the first signs. */
+  secret: SecretInput | readonly SecretInput[];
+  /** How the secret text becomes key bytes; default `utf8`. */
+  secretFormat?: SecretFormat;
+  /** Default `sha256`. */
+  algorithm?: HmacAlgorithm;
+}
+
+const bodyOnly: SignedContent = ({ body }) => [body];
+
+/**
+ * A provider for any HMAC-signed webhook. The built-in presets are this builder with their
+ * knobs set.
+ *
+ * @example
+ * const acme = providers.hmac({
+ *   secret: process.env.ACME_SECRET!, signatureHeader: 'x-acme-signature', signaturePrefix: 'sha256=',
+ *   timestampHeader: 'x-acme-timestamp', signedContent: ({ timestamp, body }) => [`${timestamp}.`, body],
+ *   locateType: (payload) => (payload as { event?: string }).event,
+ * });
+ */
+export function hmac(options: HmacOptions): Provider {
+  const { secret, secretFormat, algorithm, encoding, signaturePrefix, signatureFormat, signatureVersion, signedContent, name, ...rest } = options;
+  const keys = importSecrets(secret, secretFormat ?? 'utf8', 'secret');
+  return defineProvider({
+    ...rest,
+    name: name ?? 'hmac',
+    signatureFormat: signatureFormat ?? prefixedSignature(signaturePrefix ?? ''),
+    checks: [hmacCheck({ keys, algorithm: algorithm ?? 'sha256', encoding: encoding ?? 'hex', version: signatureVersion ?? '' })],
+    signedContent: signedContent ?? bodyOnly,
+  });
+}

@@ -1,0 +1,80 @@
+import type { KeyObject } from 'node:crypto';
+import { decode, encode, type Encoding } from '../core/encoding.js';
+import { timingSafeEqual } from '../core/timing-safe-equal.js';
+import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js';
+import { hmacDigest, type HmacAlgorithm, type SignedPart } from '../crypto/hmac.js';
+import type { Ed25519PrivateKey, Ed25519PublicKey } from '../crypto/keys.js';
+import { MAX_SIGNATURES } from './signature-header.js';
+
+/** One way a signature can be valid (an algorithm, its keys, the version tag it answers to). */
+export interface SignatureCheck {
+  /** The version tag of the header entries this check reads ('' for schemes without tags). */
+  readonly version: string;
+  /** True when any candidate is a valid signature of `parts` under any key (rotation). */
+  matches(parts: readonly SignedPart[], candidates: readonly string[]): boolean;
+  /** False for a verify-only Ed25519 check (no private key). */
+  readonly canSign: boolean;
+  sign(parts: readonly SignedPart[]): string;
+}
+
+/** Strictly decodes at most MAX_SIGNATURES candidates; an undecodable one simply never matches. */
+function decodeCandidates(candidates: readonly string[], encoding: Encoding, length?: number): Buffer[] {
+  const decoded: Buffer[] = [];
+  const limit = Math.min(candidates.length, MAX_SIGNATURES);
+  for (let i = 0; i < limit; i++) {
+    const bytes = decode(candidates[i] as string, encoding);
+    if (bytes && (length === undefined || bytes.byteLength === length)) decoded.push(bytes);
+  }
+  return decoded;
+}
+
+const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
+
+/** HMAC: one digest per key (never per candidate), compared in constant time to every candidate. */
+export function hmacCheck(options: { keys: readonly KeyObject[]; algorithm: HmacAlgorithm; encoding: Encoding; version?: string }): SignatureCheck {
+  const { keys, algorithm, encoding } = options;
+  const digestBytes = DIGEST_BYTES[algorithm];
+  return {
+    version: options.version ?? '',
+    canSign: true,
+    matches(parts, candidates) {
+      const decoded = decodeCandidates(candidates, encoding, digestBytes);
+      if (decoded.length === 0) return false;
+      let matched = false;
+      for (const key of keys) {
+        const expected = hmacDigest(key, algorithm, parts);
+        // No early exit: the work done must not depend on which key or candidate matched.
+        for (const candidate of decoded) matched = timingSafeEqual(expected, candidate) || matched;
+      }
+      return matched;
+    },
+    sign(parts) {
+      return encode(hmacDigest(keys[0] as KeyObject, algorithm, parts), encoding);
+    },
+  };
+}
+
+/** Ed25519: each candidate against each public key. */
+export function ed25519Check(options: {
+  publicKeys: readonly Ed25519PublicKey[];
+  privateKey?: Ed25519PrivateKey;
+  encoding: Encoding;
+  version?: string;
+}): SignatureCheck {
+  const { publicKeys, privateKey, encoding } = options;
+  return {
+    version: options.version ?? '',
+    canSign: privateKey !== undefined,
+    matches(parts, candidates) {
+      const decoded = decodeCandidates(candidates, encoding, 64);
+      for (const key of publicKeys) {
+        for (const candidate of decoded) if (ed25519Verify(key, parts, candidate)) return true;
+      }
+      return false;
+    },
+    sign(parts) {
+      if (!privateKey) throw new Error('unreachable: canSign is false');
+      return encode(ed25519Sign(privateKey, parts), encoding);
+    },
+  };
+}

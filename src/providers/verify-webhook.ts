@@ -1,0 +1,34 @@
+import type { VerifyInput, Provider } from './types.js';
+import type { HeadersLike } from '../core/types.js';
+
+export interface VerifiedWebhook<Payload = unknown> {
+  id: string | undefined;
+  type: string | undefined;
+  timestamp: number | undefined;
+  payload: Payload;
+  rawBody: Uint8Array;
+  headers: HeadersLike;
+}
+
+/**
+ * Verifies and parses one delivery with no receiver, like Stripe's `constructEvent`.
+ * Throws `WebhookError` (signature, freshness, then `invalid_body`).
+ *
+ * @example
+ * app.post('/stripe', express.raw({ type: '*\/*' }), (req, res) => {
+ *   const event = verifyWebhook(stripeProvider, { headers: req.headers, body: req.body });
+ *   …
+ * });
+ */
+export function verifyWebhook<Payload = unknown>(provider: Provider, input: VerifyInput): VerifiedWebhook<Payload> {
+  const verified = provider.verify(input);
+  const parsed = provider.parse(verified);
+  return {
+    id: parsed.id,
+    type: parsed.type,
+    timestamp: verified.timestamp,
+    payload: parsed.payload as Payload,
+    rawBody: verified.rawBody,
+    headers: verified.headers,
+  };
+}

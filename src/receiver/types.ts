@@ -1,0 +1,82 @@
+import type { WebhookError } from '../core/errors.js';
+import type { DeliveryInput, ReceiveResult } from '../core/types.js';
+import type { Provider } from '../providers/types.js';
+import type { DedupeStore } from '../stores/types.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/** Event type → schema of its payload (zod 4, valibot, arktype: any Standard Schema v1). */
+export type EventSchemas = Record<string, StandardSchemaV1>;
+
+/** The event types `on` accepts: the keys of `events`, or any string when there is no `events` map. */
+export type EventType<E extends EventSchemas | undefined> = [E] extends [EventSchemas] ? keyof E & string : string;
+
+/** The payload type a handler for `K` receives: the schema's output, or `unknown` without a schema. */
+export type PayloadOf<E extends EventSchemas | undefined, K extends string> = [E] extends [EventSchemas]
+  ? K extends keyof E
+    ? StandardSchemaV1.InferOutput<E[K]>
+    : unknown
+  : unknown;
+
+/** One verified, validated, deduplicated delivery, as a handler receives it. */
+export interface Delivery<Type extends string = string, Payload = unknown> {
+  /** The sender's delivery id (dedupe key); undefined where the sender gives none. */
+  readonly id: string | undefined;
+  /** The event type this delivery was routed by. */
+  readonly type: Type;
+  /** The decoded body: validated against the schema registered for `type` when there is one. */
+  readonly payload: Payload;
+  /** Unix seconds of the signed timestamp, where the sender signs one. */
+  readonly timestamp: number | undefined;
+  /** Request headers, names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Exactly the bytes that were verified. */
+  readonly rawBody: Uint8Array;
+  /** The provider's name (`stripe`, `github`, …). */
+  readonly provider: string;
+}
+
+/** A handler may return a value: the first one returned becomes the JSON response (Discord, Slack replies). */
+export type Handler<Type extends string = string, Payload = unknown> = (delivery: Delivery<Type, Payload>) => unknown;
+
+export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;
+
+export type UnhandledPolicy = 'ignore' | 'reject';
+
+export interface ReceiverOptions<E extends EventSchemas | undefined = undefined> {
+  provider: Provider;
+  /** Event type → payload schema; a delivery of a listed type that fails its schema answers 422. */
+  events?: E;
+  /** Overrides the provider's replay window (seconds, > 0; `Infinity` turns it off explicitly). */
+  toleranceSeconds?: number;
+  /** Largest body accepted, decoded size included; default 1 MiB (the GitHub preset: 25 MiB). */
+  maxBodyBytes?: number;
+  /** Where delivery ids are remembered; default a `memoryStore()` of its own. */
+  dedupe?: DedupeStore;
+  /** A type with no handler: answer 200 `ignored` (default) or 422 `schema_mismatch`. */
+  unhandled?: UnhandledPolicy;
+}
+
+export interface Receiver<E extends EventSchemas | undefined = undefined> {
+  /**
+   * Registers a handler for one event type; its payload type comes from that type's schema.
+   *
+   * @example
+   * receiver.on('invoice.paid', async ({ payload }) => { await markPaid(payload.data.id) });
+   */
+  on<K extends EventType<E>>(type: K, handler: Handler<K, PayloadOf<E, K>>): this;
+  /** Registers a handler for every verified delivery. It counts as handling: nothing is `ignored`. */
+  onAny(handler: Handler<string, unknown>): this;
+  /** Observes every refusal and handler failure; it never changes the answer. */
+  onError(handler: ErrorHandler): this;
+  /** The whole pipeline, no HTTP: method → verify → handshake → parse → validate → dedupe → route. */
+  receive(input: DeliveryInput): Promise<ReceiveResult>;
+  /** The body limit adapters enforce while reading (bytes, decoded size included). */
+  readonly maxBodyBytes: number;
+  /** The provider this receiver verifies with. */
+  readonly provider: Provider;
+  /**
+   * The answer for a failure an adapter met before `receive` (body too large, unreadable,
+   * consumed by another parser); reports it to `onError` like any other refusal.
+   */
+  fail(error: unknown): ReceiveResult;
+}
