@@ -1,0 +1,25 @@
+/**
+ * hookguard: receive webhooks correctly — verified over the exact bytes, fresh, deduplicated,
+ * validated against your schemas and routed to typed handlers.
+ *
+ * @module
+ */
+export { createReceiver } from './receiver/create-receiver.js';
+export type { Receiver, ReceiverOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, UnhandledPolicy } from './receiver/types.js';
+export type { StandardSchemaV1 } from './receiver/standard-schema.js';
+export { providers } from './providers/index.js';
+export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';
+export { defineProvider, type ProviderSpec, type SignedContent, type SignedContentContext, type Locator } from './providers/define-provider.js';
+export { hmacCheck, ed25519Check, type SignatureCheck } from './providers/signature-check.js';
+export { prefixedSignature, versionedSignatureList, keyValueSignatureList, MAX_SIGNATURES, type SignatureHeaderFormat, type SignatureEntry } from './providers/signature-header.js';
+export type { Provider, VerifyInput, VerifiedDelivery, ParsedDelivery, SignInput, SignedRequest } from './providers/types.js';
+export type { HmacOptions, SchemeOptions } from './providers/hmac.js';
+export type { Ed25519Options } from './providers/ed25519.js';
+export type { StandardWebhooksOptions } from './providers/standard-webhooks.js';
+export { WebhookError, isWebhookError, ERROR_STATUS, type WebhookErrorCode, type SchemaIssue } from './core/errors.js';
+export { getHeader } from './core/headers.js';
+export type { DeliveryInput, ReceiveResult, HeadersLike, BodyLike } from './core/types.js';
+export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
+export type { DedupeStore, ClaimResult } from './stores/types.js';
+export { ed25519Backend, setEd25519Backend, type Ed25519Backend } from './crypto/ed25519.js';
+export type { SecretFormat, SecretInput } from './crypto/keys.js';

@@ -1,0 +1,48 @@
+import { errorResult } from '../core/result.js';
+import { memoryStore } from '../stores/memory.js';
+import { parseOptions } from './options.js';
+import { asWebhookError, createReceive } from './receive.js';
+import { Router } from './router.js';
+import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
+
+/**
+ * Builds the whole pipeline once: options are checked here (a wrong one throws `misconfigured`
+ * naming it), so a request never meets a configuration error.
+ *
+ * @example
+ * const receiver = createReceiver({
+ *   provider: providers.standardWebhooks({ secret: process.env.WEBHOOK_SECRET! }),
+ *   events: { 'invoice.paid': z.object({ type: z.literal('invoice.paid'), data: z.object({ id: z.string() }) }) },
+ * });
+ * receiver.on('invoice.paid', async ({ payload }) => { await markPaid(payload.data.id) });
+ * app.post('/webhooks', expressMiddleware(receiver));
+ */
+export function createReceiver<const E extends EventSchemas | undefined = undefined>(options: ReceiverOptions<E>): Receiver<E> {
+  const resolved = parseOptions(options, () => memoryStore());
+  const router = new Router();
+  const receive = createReceive(resolved, router);
+
+  const receiver: Receiver<E> = {
+    on(type, handler) {
+      router.on(type, handler as never);
+      return receiver;
+    },
+    onAny(handler) {
+      router.onAny(handler);
+      return receiver;
+    },
+    onError(handler) {
+      router.onError(handler);
+      return receiver;
+    },
+    receive,
+    maxBodyBytes: resolved.maxBodyBytes,
+    provider: resolved.provider,
+    fail(error) {
+      const webhookError = asWebhookError(error);
+      router.report(webhookError);
+      return errorResult(webhookError);
+    },
+  };
+  return receiver;
+}

@@ -1,0 +1,21 @@
+import { WebhookError, type SchemaIssue } from '../core/errors.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/**
+ * Validates a payload with any Standard Schema; returns the schema's output (zod transforms
+ * and defaults apply) or throws `schema_mismatch` listing every issue as `{ path, message }`.
+ */
+export async function validatePayload(schema: StandardSchemaV1, payload: unknown, type: string): Promise<unknown> {
+  let result = schema['~standard'].validate(payload);
+  if (result instanceof Promise) result = await result;
+  if (result.issues === undefined) return result.value;
+  const issues = result.issues.map(toIssue);
+  throw new WebhookError('schema_mismatch', `The ${type} payload does not match its schema.`, { issues });
+}
+
+function toIssue(issue: StandardSchemaV1.Issue): SchemaIssue {
+  const path = (issue.path ?? [])
+    .map((segment) => String(typeof segment === 'object' && segment !== null ? segment.key : segment))
+    .join('.');
+  return { path, message: issue.message };
+}

@@ -1,0 +1,71 @@
+import { WebhookError } from '../core/errors.js';
+import type { ClaimResult, DedupeStore } from './types.js';
+
+export interface MemoryStoreOptions {
+  /** Most ids remembered; the least recently seen is forgotten first. Default 100,000. */
+  maxEntries?: number;
+  /** How long a handled id is remembered. Default 3 days, the longest common retry schedule (Stripe). */
+  ttlSeconds?: number;
+  /** Milliseconds clock, for tests. */
+  clock?: () => number;
+}
+
+const PENDING = 0;
+const DONE = 1;
+
+/**
+ * The default dedupe store: one process's memory, bounded by count (LRU) and age (TTL).
+ * Use `redisStore` when several processes receive the same sender's deliveries.
+ *
+ * @example
+ * createReceiver({ provider, dedupe: memoryStore({ maxEntries: 50_000, ttlSeconds: 86_400 }) });
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { readonly size: number } {
+  const maxEntries = positiveInteger(options.maxEntries ?? 100_000, 'maxEntries');
+  const ttlMs = positiveInteger(options.ttlSeconds ?? 259_200, 'ttlSeconds') * 1000;
+  const clock = options.clock ?? Date.now;
+  // A Map iterates in insertion order, so re-inserting on use makes its first key the least recently used.
+  // Values pack state and expiry into one number (expiry * 2 + state) to keep an entry small.
+  const entries = new Map<string, number>();
+
+  function remember(id: string, state: number): void {
+    entries.delete(id);
+    entries.set(id, (clock() + ttlMs) * 2 + state);
+    if (entries.size > maxEntries) {
+      const oldest = entries.keys().next().value as string;
+      entries.delete(oldest);
+    }
+  }
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    claim(id: string): ClaimResult {
+      const packed = entries.get(id);
+      if (packed !== undefined) {
+        if (Math.floor(packed / 2) > clock()) {
+          if (packed % 2 === PENDING) return 'in_flight';
+          remember(id, DONE);
+          return 'duplicate';
+        }
+        entries.delete(id);
+      }
+      remember(id, PENDING);
+      return 'claimed';
+    },
+    complete(id: string): void {
+      remember(id, DONE);
+    },
+    release(id: string): void {
+      entries.delete(id);
+    },
+  };
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new WebhookError('misconfigured', `memoryStore(): \`${option}\` must be a positive integer; got ${String(value)}.`);
+  }
+  return value;
+}
