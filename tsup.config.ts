@@ -4,6 +4,10 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     express: 'src/adapters/express.ts',
+    node: 'src/adapters/node.ts',
+    fetch: 'src/adapters/fetch.ts',
+    fastify: 'src/adapters/fastify.ts',
+    lambda: 'src/adapters/lambda.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
