@@ -59,6 +59,8 @@ export interface ProviderSpec {
   handshake?: (parsed: ParsedDelivery, verified: VerifiedDelivery) => ReceiveResult | undefined;
   /** Extra headers `sign` writes (a content type, a default event name). */
   signHeaders?: (input: SignInput) => Record<string, string>;
+  /** The id `sign` puts in `idHeader` when `SignInput.id` is absent; default `msg_<random hex>` (GitHub and Shopify use a bare UUID). */
+  newId?: () => string;
 }
 
 /** Validates a tolerance at construction: a `0` that would silently disable or break the window is refused. */
@@ -152,7 +154,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
     }
     const body = bodyBytes(input.body);
     const timestamp = signsTimestamp ? String(input.timestamp ?? nowSeconds()) : undefined;
-    const id = spec.idHeader !== undefined ? (input.id ?? `msg_${randomUUID().replaceAll('-', '')}`) : input.id;
+    const id = spec.idHeader !== undefined ? (input.id ?? (spec.newId ?? defaultId)()) : input.id;
     const headers: Record<string, string> = {};
     const parts = spec.signedContent({ id, timestamp, body, method: input.method ?? 'POST', url: input.url, headers });
     const entries = signers.map((check) => ({ version: check.version, value: check.sign(parts) }));
@@ -169,6 +171,10 @@ export function defineProvider(spec: ProviderSpec): Provider {
   if (spec.maxBodyBytes !== undefined) (provider as { maxBodyBytes?: number }).maxBodyBytes = spec.maxBodyBytes;
   if (spec.handshake) provider.handshake = spec.handshake;
   return provider;
+}
+
+function defaultId(): string {
+  return `msg_${randomUUID().replaceAll('-', '')}`;
 }
 
 function requireHeader(headers: HeadersLike, name: string): string {

@@ -1,4 +1,5 @@
 import type { Encoding } from '../core/encoding.js';
+import { WebhookError } from '../core/errors.js';
 import type { HmacAlgorithm } from '../crypto/hmac.js';
 import { importSecrets, type SecretFormat, type SecretInput } from '../crypto/keys.js';
 import { defineProvider, type ProviderSpec, type SignedContent } from './define-provider.js';
@@ -24,11 +25,15 @@ export interface SchemeOptions extends Omit<ProviderSpec, 'name' | 'checks' | 's
 export interface HmacOptions extends SchemeOptions {
   /** One secret, or several while rotating: any one may verify; the first signs. */
   secret: SecretInput | readonly SecretInput[];
+  /** The secret option's name in error messages, when a preset calls it something else (Slack: `signingSecret`). */
+  secretOption?: string;
   /** How the secret text becomes key bytes; default `utf8`. */
   secretFormat?: SecretFormat;
   /** Default `sha256`. */
   algorithm?: HmacAlgorithm;
 }
+
+const ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 
 const bodyOnly: SignedContent = ({ body }) => [body];
 
@@ -44,8 +49,11 @@ const bodyOnly: SignedContent = ({ body }) => [body];
  * });
  */
 export function hmac(options: HmacOptions): Provider {
-  const { secret, secretFormat, algorithm, encoding, signaturePrefix, signatureFormat, signatureVersion, signedContent, name, ...rest } = options;
-  const keys = importSecrets(secret, secretFormat ?? 'utf8', 'secret');
+  const { secret, secretOption, secretFormat, algorithm, encoding, signaturePrefix, signatureFormat, signatureVersion, signedContent, name, ...rest } = options;
+  const keys = importSecrets(secret, secretFormat ?? 'utf8', secretOption ?? 'secret');
+  if (algorithm !== undefined && !ALGORITHMS.includes(algorithm)) {
+    throw new WebhookError('misconfigured', `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}; got ${JSON.stringify(algorithm)}.`);
+  }
   return defineProvider({
     ...rest,
     name: name ?? 'hmac',
