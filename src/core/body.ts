@@ -38,11 +38,12 @@ export function decodeJson(text: string): unknown {
 }
 
 function decodeForm(text: string): unknown {
-  const fields: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
-  const keys = Object.keys(fields);
-  if (keys.length === 1 && keys[0] === 'payload') return decodeJson(fields.payload as string);
-  return fields;
+  // Through a Map: a field named `__proto__` must become an own field, not a prototype assignment.
+  const fields = new Map<string, string>();
+  for (const [key, value] of new URLSearchParams(text)) fields.set(key, value);
+  const only = fields.size === 1 ? fields.get('payload') : undefined;
+  if (only !== undefined) return decodeJson(only);
+  return Object.fromEntries(fields);
 }
 
 /** Reads `a.b.c` out of a decoded payload; undefined where any step is missing. */

@@ -11,8 +11,9 @@ export function getHeader(headers: HeadersLike, name: string): string | undefine
   const wanted = name.toLowerCase();
   if (isFetchHeaders(headers)) return headers.get(wanted) ?? undefined;
   if (isPlainRecord(headers)) {
-    // Node lower-cases incoming names, so the direct hit is the common, fast case.
-    const direct = headers[wanted];
+    // Node lower-cases incoming names, so the direct hit is the common, fast case. Own
+    // properties only: `constructor` or `__proto__` must not be read off Object.prototype.
+    const direct = Object.hasOwn(headers, wanted) ? headers[wanted] : undefined;
     if (direct !== undefined) return joinValue(direct);
     for (const key in headers) {
       if (key.length === wanted.length && key.toLowerCase() === wanted) {
@@ -29,30 +30,28 @@ export function getHeader(headers: HeadersLike, name: string): string | undefine
   return found;
 }
 
-/** Copies headers into a plain record with lower-case names, for handlers to read. */
+/**
+ * Copies headers into a plain record with lower-case names, for handlers to read. Built
+ * through a Map, so a sender's `constructor` or `__proto__` header is an ordinary own field.
+ */
 export function normalizeHeaders(headers: HeadersLike): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
+  const add = (key: string, value: string): void => {
+    const lower = key.toLowerCase();
+    const previous = out.get(lower);
+    out.set(lower, previous === undefined ? value : `${previous}, ${value}`);
+  };
   if (isFetchHeaders(headers)) {
-    headers.forEach((value, key) => {
-      out[key] = value;
-    });
-    return out;
-  }
-  if (isPlainRecord(headers)) {
+    headers.forEach((value, key) => add(key, value));
+  } else if (isPlainRecord(headers)) {
     for (const key in headers) {
       const value = headers[key];
-      if (value === undefined) continue;
-      const lower = key.toLowerCase();
-      const joined = joinValue(value);
-      out[lower] = out[lower] === undefined ? joined : `${out[lower]}, ${joined}`;
+      if (value !== undefined) add(key, joinValue(value));
     }
-    return out;
+  } else {
+    for (const [key, value] of headers as Iterable<readonly [string, string]>) add(key, value);
   }
-  for (const [key, value] of headers as Iterable<readonly [string, string]>) {
-    const lower = key.toLowerCase();
-    out[lower] = out[lower] === undefined ? value : `${out[lower]}, ${value}`;
-  }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function joinValue(value: string | readonly string[] | number): string {
@@ -61,8 +60,10 @@ function joinValue(value: string | readonly string[] | number): string {
   return value.join(', ');
 }
 
+/** Fetch `Headers` (any implementation): `get` ignores case. A Map also has get/forEach but no `append`, and is case-sensitive. */
 function isFetchHeaders(headers: HeadersLike): headers is Headers {
-  return typeof (headers as Headers).get === 'function' && typeof (headers as Headers).forEach === 'function';
+  const candidate = headers as Headers;
+  return typeof candidate.get === 'function' && typeof candidate.forEach === 'function' && typeof candidate.append === 'function';
 }
 
 function isPlainRecord(

@@ -41,11 +41,28 @@ function message(parts: readonly SignedPart[]): Buffer {
   return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)));
 }
 
+/** The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian. */
+const ORDER = Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex');
+
+/**
+ * RFC 8032 §5.1.7: S must be < L. node:crypto (OpenSSL) enforces it; tweetnacl does not, and
+ * would accept S + L as a second valid signature of the same message (malleability), so the
+ * two backends would disagree. Checked here so both give the same verdict.
+ */
+function canonicalScalar(signature: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const s = signature[32 + i] as number;
+    const l = ORDER[i] as number;
+    if (s !== l) return s < l;
+  }
+  return false; // S == L
+}
+
 export function ed25519Verify(key: Ed25519PublicKey, parts: readonly SignedPart[], signature: Uint8Array): boolean {
   if (signature.byteLength !== 64) return false;
   const data = message(parts);
   if (backend === 'node') return nodeVerify(null, data, key.keyObject, signature);
-  return nacl.sign.detached.verify(data, signature, key.raw);
+  return canonicalScalar(signature) && nacl.sign.detached.verify(data, signature, key.raw);
 }
 
 export function ed25519Sign(key: Ed25519PrivateKey, parts: readonly SignedPart[]): Buffer {

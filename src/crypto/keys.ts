@@ -86,6 +86,13 @@ export function importPrivateKey(key: SecretInput, option = 'privateKey'): Ed255
   }
   const seed = bytes.subarray(0, 32);
   const keyObject = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  if (bytes.byteLength === 64) {
+    // seed ‖ public key: a public half from another key pair would sign with one key and advertise another.
+    const derived = createPublicKey(keyObject).export({ format: 'jwk' }).x;
+    if (derived !== Buffer.from(bytes.subarray(32)).toString('base64url')) {
+      throw new WebhookError('misconfigured', `The \`${option}\` option is a 64-byte key whose last 32 bytes are not the public key of its first 32 (the seed): pass the 32-byte seed alone.`);
+    }
+  }
   return { seed, keyObject };
 }
 

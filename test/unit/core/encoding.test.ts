@@ -1,0 +1,118 @@
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import { bodyBytes, decode, encode, toBuffer } from '../../../src/core/encoding.js';
+
+const hex = (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined ? undefined : Buffer.from(bytes).toString('hex'));
+
+describe("decode(text, 'hex')", () => {
+  it('decodes lower- and upper-case hex', () => {
+    expect(hex(decode('00ff10Ab', 'hex'))).toBe('00ff10ab');
+  });
+
+  it('refuses an odd length instead of dropping the last digit', () => {
+    expect(decode('abc', 'hex')).toBeUndefined();
+    expect(decode('a', 'hex')).toBeUndefined();
+  });
+
+  it('refuses junk anywhere instead of stopping at it (Buffer.from would return a shorter digest)', () => {
+    for (const text of ['zz', 'abzz', 'zzab', '0x00', 'ab cd', ' abcd', 'abcd\n', 'ab-cd', 'g0']) {
+      expect(decode(text, 'hex'), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it('decodes the empty string to zero bytes', () => {
+    expect(decode('', 'hex')?.byteLength).toBe(0);
+  });
+});
+
+describe("decode(text, 'base64')", () => {
+  it('decodes padded base64', () => {
+    expect(decode('aGVsbG8=', 'base64')?.toString()).toBe('hello');
+    expect(decode('aGk=', 'base64')?.toString()).toBe('hi');
+    expect(decode('aA==', 'base64')?.toString()).toBe('h');
+    expect(decode('+/+/', 'base64')?.toString('hex')).toBe('fbffbf');
+  });
+
+  it('accepts the same text unpadded (padding is optional)', () => {
+    expect(decode('aGVsbG8', 'base64')?.toString()).toBe('hello');
+    expect(decode('aA', 'base64')?.toString()).toBe('h');
+  });
+
+  it('refuses a length no padding could make valid (4n+1 characters)', () => {
+    expect(decode('aGVsb', 'base64')).toBeUndefined();
+    expect(decode('a', 'base64')).toBeUndefined();
+  });
+
+  it('refuses bad padding: too much, too little, or padding in the middle', () => {
+    for (const text of ['aGk==', 'aA=', 'aGVsbG8==', 'aGVsbA===', '=aGk', 'aG=k', 'aGk=aGk=', '====', '=']) {
+      expect(decode(text, 'base64'), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it('refuses junk, whitespace and the base64url alphabet', () => {
+    for (const text of ['aGVs!G8=', 'aGVs bG8=', 'aGVsbG8=\n', ' aGVsbG8=', 'a-_b', 'aGVsbG8=.']) {
+      expect(decode(text, 'base64'), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it('decodes the empty string to zero bytes', () => {
+    expect(decode('', 'base64')?.byteLength).toBe(0);
+  });
+});
+
+describe("decode(text, 'base64url')", () => {
+  it('decodes the url-safe alphabet, with or without padding', () => {
+    expect(decode('-_-_', 'base64url')?.toString('hex')).toBe('fbffbf');
+    expect(decode('aGk', 'base64url')?.toString()).toBe('hi');
+    expect(decode('aGk=', 'base64url')?.toString()).toBe('hi');
+  });
+
+  it('refuses the standard alphabet, junk, bad padding and 4n+1 lengths', () => {
+    for (const text of ['+/+/', 'aGk==', 'aA=', 'a', 'aGVsb', 'aG k', 'aG=k']) {
+      expect(decode(text, 'base64url'), JSON.stringify(text)).toBeUndefined();
+    }
+  });
+
+  it('decodes the empty string to zero bytes', () => {
+    expect(decode('', 'base64url')?.byteLength).toBe(0);
+  });
+});
+
+describe('encode()', () => {
+  const bytes = Uint8Array.from([0xfb, 0xff, 0xbf, 0x00]);
+
+  it('writes hex, padded base64 and unpadded base64url', () => {
+    expect(encode(bytes, 'hex')).toBe('fbffbf00');
+    expect(encode(bytes, 'base64')).toBe('+/+/AA==');
+    expect(encode(bytes, 'base64url')).toBe('-_-_AA');
+  });
+
+  it('round-trips through decode() for every encoding', () => {
+    for (const encoding of ['hex', 'base64', 'base64url'] as const) {
+      expect(hex(decode(encode(bytes, encoding), encoding))).toBe('fbffbf00');
+    }
+  });
+});
+
+describe('toBuffer() and bodyBytes()', () => {
+  it('toBuffer() wraps a Uint8Array view without copying, offset included', () => {
+    const backing = Uint8Array.from([1, 2, 3, 4, 5]);
+    const view = backing.subarray(1, 4);
+    const buffer = toBuffer(view);
+    expect([...buffer]).toEqual([2, 3, 4]);
+    backing[2] = 99;
+    expect(buffer[1]).toBe(99);
+  });
+
+  it('toBuffer() returns a Buffer as it is', () => {
+    const buffer = Buffer.from('abc');
+    expect(toBuffer(buffer)).toBe(buffer);
+  });
+
+  it('bodyBytes() takes a string as its UTF-8 bytes and passes bytes through', () => {
+    expect(bodyBytes('Zoë €').toString('hex')).toBe(Buffer.from('Zoë €', 'utf8').toString('hex'));
+    expect(bodyBytes('').byteLength).toBe(0);
+    const latin1 = Uint8Array.from([0xe9, 0xff]);
+    expect([...bodyBytes(latin1)]).toEqual([0xe9, 0xff]);
+  });
+});

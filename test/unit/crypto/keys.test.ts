@@ -1,0 +1,187 @@
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import { isWebhookError } from '../../../src/core/errors.js';
+import { importPrivateKey, importPublicKey, importPublicKeys, importSecret, importSecrets } from '../../../src/crypto/keys.js';
+
+/** RFC 8032 §7.1 test 1: seed and public key. */
+const SEED_HEX = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
+const PUBLIC_HEX = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+const SEED = Buffer.from(SEED_HEX, 'hex');
+const PUBLIC = Buffer.from(PUBLIC_HEX, 'hex');
+
+function thrown(action: () => unknown): { status: number; code: string; message: string } {
+  try {
+    action();
+  } catch (error) {
+    if (isWebhookError(error)) return { status: error.status, code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a WebhookError, but nothing was thrown');
+}
+
+const codeOf = (action: () => unknown): [number, string] => {
+  const { status, code } = thrown(action);
+  return [status, code];
+};
+
+const secretHex = (key: ReturnType<typeof importSecret>): string => key.export().toString('hex');
+
+describe("importSecret(secret, 'whsec')", () => {
+  const expected = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64').toString('hex');
+
+  it('decodes whsec_<base64> to the key bytes', () => {
+    expect(secretHex(importSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec'))).toBe(expected);
+  });
+
+  it('decodes the same base64 without the whsec_ prefix', () => {
+    expect(secretHex(importSecret('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec'))).toBe(expected);
+  });
+
+  it('accepts unpadded base64 (31 characters → 23 bytes)', () => {
+    const key = importSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS', 'whsec');
+    expect(secretHex(key)).toBe(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS=', 'base64').toString('hex'));
+    expect(key.symmetricKeySize).toBe(23);
+  });
+
+  for (const secret of ['', 'whsec_']) {
+    it(`importSecret(${JSON.stringify(secret)}) → misconfigured 500`, () => {
+      expect(codeOf(() => importSecret(secret, 'whsec'))).toEqual([500, 'misconfigured']);
+    });
+  }
+
+  it('text that is not base64 → misconfigured 500, naming the option and not echoing the secret', () => {
+    for (const secret of ['whsec_test_secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n', 'whsec_abc$def']) {
+      const error = thrown(() => importSecret(secret, 'whsec', 'secret'));
+      expect([error.status, error.code], JSON.stringify(secret)).toEqual([500, 'misconfigured']);
+      expect(error.message).toContain('`secret`');
+      expect(error.message).not.toContain(secret.slice('whsec_'.length).trim());
+    }
+  });
+});
+
+describe("importSecret(secret, 'utf8' | 'hex' | 'base64')", () => {
+  it("'utf8' uses the whole string's UTF-8 bytes, a Stripe whsec_ prefix included", () => {
+    expect(importSecret('whsec_test_secret', 'utf8').export().toString('utf8')).toBe('whsec_test_secret');
+    expect(importSecret('clé', 'utf8').export().toString('hex')).toBe(Buffer.from('clé', 'utf8').toString('hex'));
+  });
+
+  it("'hex' and 'base64' decode strictly", () => {
+    expect(secretHex(importSecret('00ff', 'hex'))).toBe('00ff');
+    expect(secretHex(importSecret('AP8=', 'base64'))).toBe('00ff');
+    expect(codeOf(() => importSecret('0g', 'hex'))).toEqual([500, 'misconfigured']);
+    expect(codeOf(() => importSecret('A', 'base64'))).toEqual([500, 'misconfigured']);
+  });
+
+  it('an empty secret in any format → misconfigured 500', () => {
+    for (const format of ['utf8', 'hex', 'base64', 'whsec'] as const) {
+      expect(codeOf(() => importSecret('', format)), format).toEqual([500, 'misconfigured']);
+    }
+  });
+
+  it('bytes are used as they are; empty bytes → misconfigured 500', () => {
+    expect(secretHex(importSecret(Uint8Array.from([1, 2, 3]), 'whsec'))).toBe('010203');
+    expect(codeOf(() => importSecret(new Uint8Array(0), 'utf8'))).toEqual([500, 'misconfigured']);
+  });
+
+  it('a value that is neither string nor bytes → misconfigured 500 (e.g. an unset env var read as undefined)', () => {
+    for (const value of [undefined, null, 42, {}]) {
+      expect(codeOf(() => importSecret(value as never, 'utf8')), String(value)).toEqual([500, 'misconfigured']);
+    }
+  });
+});
+
+describe('importSecrets()', () => {
+  it('imports one secret or a rotation list, in order', () => {
+    expect(importSecrets('a', 'utf8').map(secretHex)).toEqual(['61']);
+    expect(importSecrets(['a', 'b'], 'utf8').map(secretHex)).toEqual(['61', '62']);
+  });
+
+  it('undefined, an empty list, or a list holding an empty secret → misconfigured 500', () => {
+    expect(codeOf(() => importSecrets(undefined, 'utf8'))).toEqual([500, 'misconfigured']);
+    expect(codeOf(() => importSecrets([], 'utf8'))).toEqual([500, 'misconfigured']);
+    expect(codeOf(() => importSecrets(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_'], 'whsec'))).toEqual([500, 'misconfigured']);
+  });
+
+  it('names the option in the message', () => {
+    expect(thrown(() => importSecrets(undefined, 'utf8', 'signingSecret')).message).toContain('`signingSecret`');
+  });
+});
+
+describe('importPublicKey()', () => {
+  const forms: [string, string | Uint8Array][] = [
+    ['whpk_<base64>', `whpk_${PUBLIC.toString('base64')}`],
+    ['64 hex characters', PUBLIC_HEX],
+    ['64 upper-case hex characters', PUBLIC_HEX.toUpperCase()],
+    ['bare base64', PUBLIC.toString('base64')],
+    ['unpadded base64', PUBLIC.toString('base64').replace(/=+$/, '')],
+    ['base64url', PUBLIC.toString('base64url')],
+    ['the 32 bytes', Uint8Array.from(PUBLIC)],
+  ];
+  for (const [name, key] of forms) {
+    it(`imports ${name}`, () => {
+      const imported = importPublicKey(key);
+      expect(Buffer.from(imported.raw).toString('hex')).toBe(PUBLIC_HEX);
+      expect(imported.keyObject.asymmetricKeyType).toBe('ed25519');
+      expect(imported.keyObject.type).toBe('public');
+      expect(imported.keyObject.export({ format: 'jwk' }).x).toBe(PUBLIC.toString('base64url'));
+    });
+  }
+
+  const wrong: [string, string | Uint8Array][] = [
+    ['31 bytes of hex (62 characters)', PUBLIC_HEX.slice(0, 62)],
+    ['33 bytes of base64', `whpk_${Buffer.concat([PUBLIC, Buffer.from([0])]).toString('base64')}`],
+    ['64 bytes of hex (a secret key, not a public key)', SEED_HEX + PUBLIC_HEX],
+    ['31 raw bytes', new Uint8Array(31)],
+    ['"whpk_" alone', 'whpk_'],
+    ['an empty string', ''],
+    ['text that is neither hex nor base64', 'not a key!'],
+  ];
+  for (const [name, key] of wrong) {
+    it(`${name} → misconfigured 500`, () => {
+      expect(codeOf(() => importPublicKey(key))).toEqual([500, 'misconfigured']);
+    });
+  }
+
+  it('importPublicKeys() takes a rotation list; an empty one → misconfigured 500', () => {
+    expect(importPublicKeys([PUBLIC_HEX, `whpk_${PUBLIC.toString('base64')}`]).map((key) => Buffer.from(key.raw).toString('hex'))).toEqual([PUBLIC_HEX, PUBLIC_HEX]);
+    expect(codeOf(() => importPublicKeys([]))).toEqual([500, 'misconfigured']);
+    expect(codeOf(() => importPublicKeys(undefined))).toEqual([500, 'misconfigured']);
+  });
+});
+
+describe('importPrivateKey()', () => {
+  const SECRET_KEY = Buffer.concat([SEED, PUBLIC]); // tweetnacl's 64-byte secretKey: seed ‖ public key
+
+  const forms: [string, string | Uint8Array][] = [
+    ['a 32-byte seed in hex', SEED_HEX],
+    ['a 32-byte seed in base64', SEED.toString('base64')],
+    ['whsk_<base64 of the 32-byte seed>', `whsk_${SEED.toString('base64')}`],
+    ['a 64-byte seed‖public key in hex', SECRET_KEY.toString('hex')],
+    ['whsk_<base64 of the 64-byte seed‖public key>', `whsk_${SECRET_KEY.toString('base64')}`],
+    ['the 32 seed bytes', Uint8Array.from(SEED)],
+    ['the 64 secret-key bytes', Uint8Array.from(SECRET_KEY)],
+  ];
+  for (const [name, key] of forms) {
+    it(`imports ${name} as the RFC 8032 seed`, () => {
+      const imported = importPrivateKey(key);
+      expect(Buffer.from(imported.seed).toString('hex')).toBe(SEED_HEX);
+      const jwk = imported.keyObject.export({ format: 'jwk' });
+      expect([imported.keyObject.type, imported.keyObject.asymmetricKeyType]).toEqual(['private', 'ed25519']);
+      expect(jwk.d).toBe(SEED.toString('base64url'));
+      expect(jwk.x).toBe(PUBLIC.toString('base64url'));
+    });
+  }
+
+  const wrong: [string, string | Uint8Array][] = [
+    ['48 bytes', Buffer.alloc(48, 1).toString('base64')],
+    ['31 bytes', new Uint8Array(31)],
+    ['an empty string', ''],
+    ['"whsk_" alone', 'whsk_'],
+    ['a 64-byte key whose public half does not belong to its seed', Buffer.concat([SEED, Buffer.alloc(32, 7)]).toString('hex')],
+  ];
+  for (const [name, key] of wrong) {
+    it(`${name} → misconfigured 500`, () => {
+      expect(codeOf(() => importPrivateKey(key))).toEqual([500, 'misconfigured']);
+    });
+  }
+});
