@@ -1,0 +1,148 @@
+import type { IncomingMessage } from 'node:http';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import getRawBody from 'raw-body';
+import { WebhookError, isWebhookError } from '../core/errors.js';
+
+/** A Node request as hosts hand it over: Express may have set `body`, GCF/Firebase set `rawBody`. */
+export type NodeBodyRequest = IncomingMessage & { body?: unknown; rawBody?: unknown; _body?: unknown };
+
+const CONSUMED =
+  'express.json() (or another body parser) already consumed the request body, so its raw bytes — which the ' +
+  "signature covers — are gone. Mount hookguard's middleware before express.json(), or exclude the webhook path " +
+  "from it, or use express.raw({ type: '*/*' }) on this route.";
+
+/**
+ * Reads the exact body bytes of a Node request once, wherever the host left them: `req.rawBody`
+ * (Google Cloud Functions, Firebase), a Buffer `req.body` (`express.raw()`), or else the stream.
+ * `limit` (bytes) is enforced while streaming and on the decoded size of a `Content-Encoding:
+ * gzip | deflate | br` body, so neither a large upload nor a zip bomb is ever buffered whole.
+ * Senders sign the uncompressed body, so the decoded bytes are what is returned and verified.
+ *
+ * Throws `WebhookError`: `body_too_large`, `invalid_body` (aborted, corrupt or unknown encoding),
+ * `misconfigured` (another parser consumed the body and kept no copy of its bytes).
+ *
+ * @example
+ * const body = await readNodeBody(req, receiver.maxBodyBytes);
+ */
+export async function readNodeBody(req: NodeBodyRequest, limit: number): Promise<Buffer> {
+  const kept = keptBody(req);
+  if (kept !== undefined) {
+    if (kept.byteLength > limit) throw tooLarge(limit);
+    return kept;
+  }
+  // body-parser sets `_body` once it has read a body; Express 4's also sets `req.body = {}` on
+  // requests it skipped, so only the stream's own state says whether the bytes are still there.
+  if (req._body === true || req.readableEnded || req.readableDidRead) {
+    throw new WebhookError('misconfigured', CONSUMED);
+  }
+  if (req.destroyed) throw aborted();
+
+  const declared = contentLength(req);
+  if (declared !== undefined && declared > limit) throw tooLarge(limit);
+  const decoder = createDecoder(req.headers['content-encoding']);
+  try {
+    if (decoder === undefined) return await getRawBody(req, { limit, length: declared ?? null });
+    return await readDecoded(req, decoder, limit);
+  } catch (error) {
+    // Pull the rest off the wire (discarding it) so the answer reaches a sender still uploading.
+    if (!req.destroyed) req.resume();
+    throw toWebhookError(error, limit);
+  }
+}
+
+function keptBody(req: NodeBodyRequest): Buffer | undefined {
+  if (req.rawBody instanceof Uint8Array) return asBuffer(req.rawBody);
+  if (req.body instanceof Uint8Array) return asBuffer(req.body);
+  return undefined;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function contentLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length'];
+  if (header === undefined || !/^[0-9]+$/.test(header)) return undefined; // Node's parser refuses worse ones
+  return Number(header);
+}
+
+/** A zlib stream for the body's Content-Encoding; undefined for none/identity. */
+function createDecoder(header: string | undefined): Transform | undefined {
+  const encoding = (header ?? '').trim().toLowerCase();
+  switch (encoding) {
+    case '':
+    case 'identity':
+      return undefined;
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      throw new WebhookError(
+        'invalid_body',
+        `Unsupported Content-Encoding ${JSON.stringify(header)}; send the body as identity, gzip, deflate or br.`,
+      );
+  }
+}
+
+/**
+ * Pipes the request through the decoder and reads the decoded bytes with the limit applied as
+ * they come out; the wire bytes are held to the same limit (junk after a compressed stream).
+ * `pipe` does not forward an abort, so one is turned into an error on the decoder here.
+ */
+async function readDecoded(req: IncomingMessage, decoder: Transform, limit: number): Promise<Buffer> {
+  let wire = 0;
+  const onData = (chunk: Buffer): void => {
+    wire += chunk.byteLength;
+    if (wire > limit) decoder.destroy(tooLarge(limit));
+  };
+  const onAbort = (): void => {
+    if (!req.readableEnded) decoder.destroy(aborted());
+  };
+  req.on('data', onData);
+  req.once('aborted', onAbort);
+  req.once('error', onAbort);
+  req.once('close', onAbort);
+  req.pipe(decoder);
+  try {
+    return await getRawBody(decoder, { limit });
+  } catch (error) {
+    // What is neither ours nor raw-body's (which carry a `type`) comes from zlib: a corrupt stream.
+    if (isWebhookError(error) || typeof (error as { type?: unknown }).type === 'string') throw error;
+    throw new WebhookError('invalid_body', 'The body could not be decoded with its Content-Encoding (corrupt or truncated).', { cause: error });
+  } finally {
+    req.off('data', onData);
+    req.off('aborted', onAbort);
+    req.off('error', onAbort);
+    req.off('close', onAbort);
+    req.unpipe(decoder);
+    decoder.destroy();
+    if (!req.destroyed) req.resume();
+  }
+}
+
+function toWebhookError(error: unknown, limit: number): WebhookError {
+  if (isWebhookError(error)) return error;
+  const type = (error as { type?: unknown }).type;
+  if (type === 'entity.too.large') return tooLarge(limit);
+  if (type === 'request.aborted') return aborted();
+  if (type === 'request.size.invalid') {
+    return new WebhookError('invalid_body', 'The body ended before the length its Content-Length header declares.', { cause: error });
+  }
+  if (type === 'stream.encoding.set') {
+    return new WebhookError('misconfigured', 'req.setEncoding() was called before hookguard read the body; remove that call so the raw bytes can be verified.');
+  }
+  return new WebhookError('invalid_body', 'The request body could not be read.', { cause: error });
+}
+
+function tooLarge(limit: number): WebhookError {
+  return new WebhookError('body_too_large', `The body is larger than the receiver's maxBodyBytes (${limit} bytes, decoded size).`);
+}
+
+function aborted(): WebhookError {
+  return new WebhookError('invalid_body', 'The request was aborted before its body was fully received.');
+}
