@@ -2,22 +2,23 @@ import { normalizeHeaders } from '../core/headers.js';
 import type { HeadersLike } from '../core/types.js';
 import type { Delivery } from './types.js';
 
-/** A delivery handed to handlers; headers are normalised only if a handler reads them. */
-export class ReceivedDelivery implements Delivery {
-  private normalized: Record<string, string> | undefined;
+export type DeliveryFields = Omit<Delivery, 'headers'>;
 
-  constructor(
-    readonly id: string | undefined,
-    readonly type: string,
-    readonly payload: unknown,
-    readonly timestamp: number | undefined,
-    private readonly rawHeaders: HeadersLike,
-    readonly rawBody: Uint8Array,
-    readonly provider: string,
-  ) {}
+/**
+ * Lower-cased request headers, normalised once and only if a handler reads them; frozen, since
+ * every handler of one delivery shares them.
+ */
+export function lazyHeaders(headers: HeadersLike): () => Readonly<Record<string, string>> {
+  let normalized: Readonly<Record<string, string>> | undefined;
+  return () => (normalized ??= Object.freeze(normalizeHeaders(headers)));
+}
 
-  get headers(): Readonly<Record<string, string>> {
-    this.normalized ??= normalizeHeaders(this.rawHeaders);
-    return this.normalized;
-  }
+/**
+ * A delivery as a handler receives it: a plain object whose `headers` is an own, enumerable
+ * getter, so `{ ...delivery }` and `JSON.stringify(delivery)` keep the headers.
+ */
+export function createDelivery(fields: DeliveryFields, headers: () => Readonly<Record<string, string>>): Delivery {
+  const delivery = { ...fields } as Delivery;
+  Object.defineProperty(delivery, 'headers', { get: headers, enumerable: true, configurable: false });
+  return delivery;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WebhookError } from '../core/errors.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { Provider } from '../providers/types.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 import type { EventSchemas, UnhandledPolicy } from './types.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -11,11 +12,16 @@ const fn = z.custom<(...args: unknown[]) => unknown>((value) => typeof value ===
 const optionsSchema = z.strictObject({
   provider: z.object({ name: z.string(), verify: fn, parse: fn, sign: fn }),
   events: z
-    .record(z.string(), z.custom<EventSchemas[string]>((value) => typeof value === 'object' && value !== null && '~standard' in value, {
+    .record(z.string(), z.custom<EventSchemas[string]>(isStandardSchema, {
       error: 'each event must map to a schema (zod 4, valibot, arktype: any Standard Schema v1)',
     }))
     .optional(),
-  toleranceSeconds: z.number().positive('must be > 0 (use Infinity to turn the replay check off explicitly)').optional(),
+  // z.number() refuses Infinity, which is the documented way to turn the window off; NaN > 0 is false.
+  toleranceSeconds: z
+    .custom<number>((value) => typeof value === 'number' && value > 0, {
+      error: 'must be a number of seconds > 0 (use Infinity to turn the replay check off explicitly)',
+    })
+    .optional(),
   maxBodyBytes: z.number().int().positive().optional(),
   dedupe: z
     .union([z.literal(false), z.object({ claim: fn, complete: fn, release: fn })], {
@@ -25,9 +31,17 @@ const optionsSchema = z.strictObject({
   unhandled: z.enum(['ignore', 'reject']).optional(),
 });
 
+/** Any Standard Schema v1: an object (zod, valibot) or a callable (arktype) with `~standard.validate`. */
+function isStandardSchema(value: unknown): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const props = (value as { '~standard'?: { validate?: unknown } })['~standard'];
+  return typeof props === 'object' && props !== null && typeof props.validate === 'function';
+}
+
 export interface ResolvedOptions {
   provider: Provider;
-  events: EventSchemas;
+  /** A Map, so an event type such as `constructor` or `__proto__` never finds Object.prototype's members. */
+  events: ReadonlyMap<string, StandardSchemaV1>;
   toleranceSeconds: number | undefined;
   maxBodyBytes: number;
   dedupe: DedupeStore | false;
@@ -48,14 +62,22 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
         : `createReceiver(): \`${name}\` ${issue.message}.`;
     throw new WebhookError('misconfigured', message);
   }
+  // zod checked the shapes; keep the user's own objects, not zod's copies: a copy of the provider
+  // drops `handshake`, `maxBodyBytes` and `toleranceSeconds`, and a copy of a class-based store
+  // loses the `this` its methods need.
   const value = result.data;
-  const provider = value.provider as unknown as Provider;
+  const original = options as { provider: Provider; events?: EventSchemas; dedupe?: DedupeStore | false };
+  const provider = original.provider;
   return {
     provider,
-    events: (value.events ?? {}) as EventSchemas,
+    events: toMap(original.events),
     toleranceSeconds: value.toleranceSeconds,
     maxBodyBytes: value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    dedupe: value.dedupe === undefined ? defaultStore() : (value.dedupe as DedupeStore | false),
+    dedupe: original.dedupe === undefined ? defaultStore() : original.dedupe,
     unhandled: value.unhandled ?? 'ignore',
   };
+}
+
+function toMap(events: EventSchemas | undefined): ReadonlyMap<string, StandardSchemaV1> {
+  return new Map(events === undefined ? [] : Object.entries(events));
 }

@@ -2,21 +2,20 @@ import { bodyBytes } from '../core/encoding.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
 import { errorResult, successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
+import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 import type { ClaimResult } from '../stores/types.js';
-import { ReceivedDelivery } from './delivery.js';
+import { createDelivery, lazyHeaders } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
-import { HandlerFailure, type Router } from './router.js';
+import { HandlerFailure, type Registration, type Router } from './router.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
 import { validatePayload } from './validate.js';
 
-const OK = frozen(successResult());
-const DUPLICATE = frozen(successResult({ ok: true, duplicate: true }));
-const IGNORED = frozen(successResult({ ok: true, ignored: true }));
-
-function frozen(result: ReceiveResult): ReceiveResult {
-  Object.freeze(result.headers);
-  return Object.freeze(result);
-}
+// Built per answer, not shared frozen constants: callers and adapters (Lambda hands `headers` on
+// as is) may add a header, and one request's answer must never leak into another's.
+const OK = { ok: true } as const;
+const DUPLICATE = { ok: true, duplicate: true } as const;
+const IGNORED = { ok: true, ignored: true } as const;
 
 /**
  * The pipeline: method → size → verify → parse → handshake → route → validate → claim → handle → answer.
@@ -44,27 +43,27 @@ export function createReceive(options: ResolvedOptions, router: Router): (input:
       if (handshake) return handshake;
 
       const type = parsed.type ?? '';
-      const handlers = router.handlersFor(parsed.type, parsed.parentTypes);
-      if (handlers.length === 0) {
-        if (unhandled === 'ignore') return IGNORED;
+      const registrations = router.registrationsFor(parsed.type, parsed.parentTypes);
+      if (registrations.length === 0) {
+        if (unhandled === 'ignore') return successResult(IGNORED);
         throw new WebhookError('schema_mismatch', `No handler is registered for the event type "${type}".`);
       }
-      const schema = events[type] ?? firstSchema(events, parsed.parentTypes);
-      const payload = schema ? await validatePayload(schema, parsed.payload, type) : parsed.payload;
-      delivery = new ReceivedDelivery(parsed.id, type, payload, verified.timestamp, verified.headers, verified.rawBody, provider.name);
+      const calls = await prepareCalls(registrations, parsed, verified);
+      delivery = calls.delivery;
 
       const id = dedupe === false ? undefined : parsed.id;
       if (id !== undefined && dedupe !== false) {
         const claim = await storeCall(() => dedupe.claim(id));
-        if (claim === 'duplicate') return DUPLICATE;
+        if (claim === 'duplicate') return successResult(DUPLICATE);
         if (claim === 'in_flight') {
           throw new WebhookError('in_flight', `Delivery ${id} is being handled right now; retry later.`);
         }
       }
 
-      let value: unknown;
+      let result: ReceiveResult;
       try {
-        value = await router.dispatch(handlers, delivery);
+        const value = await router.dispatch(calls.calls);
+        result = value === undefined ? successResult(OK) : replyResult(value);
       } catch (failure) {
         if (id !== undefined && dedupe !== false) {
           await storeCall(() => dedupe.release(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
@@ -75,19 +74,75 @@ export function createReceive(options: ResolvedOptions, router: Router): (input:
         // The work is done: a store failure now must not turn it into a retry (that would run it twice).
         await storeCall(() => dedupe.complete(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
       }
-      return value === undefined ? OK : successResult(value);
+      return result;
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
       return errorResult(webhookError);
     }
   };
+
+  /**
+   * Validates the payload once per schema involved and gives each handler its own view: a
+   * handler registered for `K` sees `type: K` and the output of `K`'s schema (so a GitHub
+   * `issues` handler gets what the `issues` schema produced, as its types promise); `onAny`
+   * sees the delivery's own type and the output of its schema (or its nearest parent's).
+   * Any schema failing refuses the delivery (422) before it is claimed.
+   */
+  async function prepareCalls(registrations: readonly Registration[], parsed: ParsedDelivery, verified: VerifiedDelivery) {
+    const type = parsed.type ?? '';
+    const outputs = new Map<StandardSchemaV1, unknown>();
+    async function output(schema: StandardSchemaV1 | undefined, fallback: unknown): Promise<unknown> {
+      if (schema === undefined) return fallback;
+      if (!outputs.has(schema)) outputs.set(schema, await validatePayload(schema, parsed.payload, type));
+      return outputs.get(schema);
+    }
+    const mainPayload = await output(ownSchema(type, parsed.parentTypes), parsed.payload);
+
+    const headers = lazyHeaders(verified.headers);
+    const base = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name };
+    const main = createDelivery({ ...base, type, payload: mainPayload }, headers);
+    const views = new Map<string, Delivery>();
+    const calls: (readonly [Registration['handler'], Delivery])[] = [];
+    for (const registration of registrations) {
+      const key = registration.type;
+      if (key === undefined || key === type) {
+        calls.push([registration.handler, main]);
+        continue;
+      }
+      let view = views.get(key);
+      if (view === undefined) {
+        view = createDelivery({ ...base, type: key, payload: await output(events.get(key), mainPayload) }, headers);
+        views.set(key, view);
+      }
+      calls.push([registration.handler, view]);
+    }
+    return { delivery: main, calls };
+  }
+
+  function ownSchema(type: string, parents: readonly string[] | undefined): StandardSchemaV1 | undefined {
+    const own = events.get(type);
+    if (own !== undefined || !parents) return own;
+    for (const parent of parents) {
+      const schema = events.get(parent);
+      if (schema !== undefined) return schema;
+    }
+    return undefined;
+  }
 }
 
-function firstSchema(events: ResolvedOptions['events'], parents: readonly string[] | undefined) {
-  if (!parents) return undefined;
-  for (const parent of parents) if (events[parent]) return events[parent];
-  return undefined;
+/** A handler's return value as the JSON answer; one that JSON cannot carry is a handler failure (retried). */
+function replyResult(value: unknown): ReceiveResult {
+  let result: ReceiveResult;
+  try {
+    result = successResult(value);
+  } catch (cause) {
+    throw new HandlerFailure(cause);
+  }
+  if (typeof result.body !== 'string') {
+    throw new HandlerFailure(new TypeError(`A handler returned a ${typeof value}, which JSON cannot serialise.`));
+  }
+  return result;
 }
 
 async function storeCall<T extends ClaimResult | void>(call: () => T | Promise<T>): Promise<T> {

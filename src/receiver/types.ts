@@ -13,15 +13,37 @@ export type EventType<E extends EventSchemas | undefined> = [E] extends [EventSc
 /** The payload type a handler for `K` receives: the schema's output, or `unknown` without a schema. */
 export type PayloadOf<E extends EventSchemas | undefined, K extends string> = [E] extends [EventSchemas]
   ? K extends keyof E
-    ? StandardSchemaV1.InferOutput<E[K]>
+    ? SchemaOutput<E[K]>
     : unknown
   : unknown;
+
+/**
+ * A schema's output type: its `~standard.types.output` (zod, valibot, arktype declare it), or,
+ * for a hand-written schema that leaves the optional `types` out, what its `validate` returns
+ * as `value`.
+ */
+export type SchemaOutput<S> = S extends { readonly '~standard': infer P } ? DeclaredOutput<P> : unknown;
+
+// A key test, not `P extends { types?: … }`: that pattern is a weak type, which an object without
+// `types` fails to match outright.
+type DeclaredOutput<P> = 'types' extends keyof P
+  ? NonNullable<P['types' & keyof P]> extends { readonly output: infer O }
+    ? O
+    : ValidatedOutput<P>
+  : ValidatedOutput<P>;
+
+type ValidatedOutput<P> = P extends { readonly validate: (value: unknown) => infer R } ? SuccessValue<Awaited<R>> : unknown;
+
+type SuccessValue<R> = R extends { readonly issues?: undefined; readonly value: infer O } ? O : never;
 
 /** One verified, validated, deduplicated delivery, as a handler receives it. */
 export interface Delivery<Type extends string = string, Payload = unknown> {
   /** The sender's delivery id (dedupe key); undefined where the sender gives none. */
   readonly id: string | undefined;
-  /** The event type this delivery was routed by. */
+  /**
+   * The event type this handler was registered for: an `issues` handler of a GitHub `issues.opened`
+   * delivery sees `issues` (and the `issues` schema's output). `onAny` sees the delivery's own type.
+   */
   readonly type: Type;
   /** The decoded body: validated against the schema registered for `type` when there is one. */
   readonly payload: Payload;
@@ -50,8 +72,8 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
   toleranceSeconds?: number;
   /** Largest body accepted, decoded size included; default 1 MiB (the GitHub preset: 25 MiB). */
   maxBodyBytes?: number;
-  /** Where delivery ids are remembered; default a `memoryStore()` of its own. */
-  dedupe?: DedupeStore;
+  /** Where delivery ids are remembered; default a `memoryStore()` of its own; `false` turns dedupe off. */
+  dedupe?: DedupeStore | false;
   /** A type with no handler: answer 200 `ignored` (default) or 422 `schema_mismatch`. */
   unhandled?: UnhandledPolicy;
 }

@@ -6,8 +6,8 @@ import type { StandardSchemaV1 } from './standard-schema.js';
  * and defaults apply) or throws `schema_mismatch` listing every issue as `{ path, message }`.
  */
 export async function validatePayload(schema: StandardSchemaV1, payload: unknown, type: string): Promise<unknown> {
-  let result = schema['~standard'].validate(payload);
-  if (result instanceof Promise) result = await result;
+  // Awaited whatever it returns: an async validator may hand back any thenable, not only a native Promise.
+  const result = await schema['~standard'].validate(payload);
   if (result.issues === undefined) return result.value;
   const issues = result.issues.map(toIssue);
   throw new WebhookError('schema_mismatch', `The ${type} payload does not match its schema.`, { issues });

@@ -24,13 +24,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { r
   const maxEntries = positiveInteger(options.maxEntries ?? 100_000, 'maxEntries');
   const ttlMs = positiveInteger(options.ttlSeconds ?? 259_200, 'ttlSeconds') * 1000;
   const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function') {
+    throw new WebhookError('misconfigured', `memoryStore(): \`clock\` must be a function returning milliseconds, like Date.now; got ${typeof clock}.`);
+  }
   // A Map iterates in insertion order, so re-inserting on use makes its first key the least recently used.
   // Values pack state and expiry into one number (expiry * 2 + state) to keep an entry small.
   const entries = new Map<string, number>();
 
   function remember(id: string, state: number): void {
     entries.delete(id);
-    entries.set(id, (clock() + ttlMs) * 2 + state);
+    // Whole milliseconds: a fractional clock (performance.now()) would make `packed % 2` neither state.
+    entries.set(id, (Math.floor(clock()) + ttlMs) * 2 + state);
     if (entries.size > maxEntries) {
       const oldest = entries.keys().next().value as string;
       entries.delete(oldest);

@@ -27,8 +27,7 @@ export interface SignRequestOptions {
  * await request(app).post('/webhooks').set(headers).send(body).expect(200);
  */
 export function signRequest(provider: Provider, payload: unknown, options: SignRequestOptions = {}): { headers: Record<string, string>; body: string | Uint8Array } {
-  const body = typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload);
-  if (body === undefined) throw new WebhookError('misconfigured', 'signRequest(): the payload cannot be serialised to JSON.');
+  const body = typeof payload === 'string' || payload instanceof Uint8Array ? payload : toJson(payload);
   const signed: SignedRequest = provider.sign({
     body,
     ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
@@ -36,7 +35,27 @@ export function signRequest(provider: Provider, payload: unknown, options: SignR
     ...(options.type !== undefined ? { type: options.type } : {}),
     ...(options.url !== undefined ? { url: options.url } : {}),
   });
-  return { headers: { ...signed.headers, ...options.headers }, body };
+  return { headers: withOverrides(signed.headers, options.headers), body };
+}
+
+function toJson(payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (cause) {
+    throw new WebhookError('misconfigured', 'signRequest(): the payload cannot be serialised to JSON (a BigInt, or a cycle); pass a string or bytes.', { cause });
+  }
+  if (json === undefined) throw new WebhookError('misconfigured', 'signRequest(): the payload cannot be serialised to JSON; pass an object, a string or bytes.');
+  return json;
+}
+
+/** `overrides` replace signed headers whatever their case (`Webhook-Id` replaces `webhook-id`), so a lookup never finds the old value first. */
+function withOverrides(signed: Record<string, string>, overrides: Record<string, string> | undefined): Record<string, string> {
+  if (overrides === undefined) return { ...signed };
+  const replaced = new Set(Object.keys(overrides).map((name) => name.toLowerCase()));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(signed)) if (!replaced.has(name.toLowerCase())) headers[name] = value;
+  return Object.assign(headers, overrides);
 }
 
 export interface Ed25519KeyPair {
@@ -54,7 +73,8 @@ export interface Ed25519KeyPair {
  * const provider = providers.discord({ ...keys });
  */
 export function generateEd25519KeyPair(seed?: Uint8Array): Ed25519KeyPair {
-  const bytes = seed ?? randomBytes(32);
+  // Only an absent seed means random: `null` or `0` is a mistake, not a request for fresh keys.
+  const bytes = seed === undefined ? randomBytes(32) : seed;
   if (!(bytes instanceof Uint8Array) || bytes.byteLength !== 32) {
     throw new WebhookError('misconfigured', 'generateEd25519KeyPair(seed): the seed must be a 32-byte Uint8Array.');
   }

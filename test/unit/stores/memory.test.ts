@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { isWebhookError, memoryStore, type MemoryStoreOptions, type WebhookError } from '../../../src/index.js';
+
+/** A settable millisecond clock. */
+function fakeClock(start = 1_700_000_000_000) {
+  let now = start;
+  return { clock: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+describe('memoryStore(): claim / complete / release', () => {
+  it('claim(new id) → "claimed"', () => {
+    expect(memoryStore().claim('a')).toBe('claimed');
+  });
+
+  it('claim(id) again while not completed → "in_flight"', () => {
+    const store = memoryStore();
+    store.claim('a');
+    expect(store.claim('a')).toBe('in_flight');
+    expect(store.claim('a')).toBe('in_flight');
+  });
+
+  it('complete(id) then claim(id) → "duplicate" (and stays duplicate)', () => {
+    const store = memoryStore();
+    store.claim('a');
+    store.complete('a');
+    expect(store.claim('a')).toBe('duplicate');
+    expect(store.claim('a')).toBe('duplicate');
+  });
+
+  it('release(id) then claim(id) → "claimed" again (the retry of a failed delivery is handled)', () => {
+    const store = memoryStore();
+    store.claim('a');
+    store.release('a');
+    expect(store.claim('a')).toBe('claimed');
+  });
+
+  it('ids are independent: claiming one does not affect another', () => {
+    const store = memoryStore();
+    store.claim('a');
+    store.complete('a');
+    expect(store.claim('b')).toBe('claimed');
+    expect(store.claim('a')).toBe('duplicate');
+  });
+
+  it('release(unknown id) and complete(unknown id) do not throw; complete(unknown) makes later claims duplicate', () => {
+    const store = memoryStore();
+    expect(() => store.release('never')).not.toThrow();
+    store.complete('direct');
+    expect(store.claim('direct')).toBe('duplicate');
+  });
+});
+
+describe('memoryStore(): LRU bound', () => {
+  it('maxEntries 3, a 4th id → the least recently used is forgotten, a recently touched one is kept', () => {
+    const store = memoryStore({ maxEntries: 3 });
+    for (const id of ['a', 'b', 'c']) {
+      store.claim(id);
+      store.complete(id);
+    }
+    expect(store.claim('a')).toBe('duplicate'); // touches a: b is now the least recently used
+    store.claim('d');
+    expect(store.size).toBe(3);
+    expect(store.claim('a')).toBe('duplicate'); // kept
+    expect(store.claim('c')).toBe('duplicate'); // kept
+    expect(store.claim('b')).toBe('claimed'); // forgotten
+  });
+
+  it('never holds more than maxEntries ids', () => {
+    const store = memoryStore({ maxEntries: 5 });
+    for (let i = 0; i < 50; i++) {
+      store.claim(`id-${i}`);
+      store.complete(`id-${i}`);
+    }
+    expect(store.size).toBe(5);
+    expect(store.claim('id-49')).toBe('duplicate');
+    expect(store.claim('id-44')).toBe('claimed');
+  });
+});
+
+describe('memoryStore(): TTL with an injected clock', () => {
+  it('a completed id is a duplicate until ttlSeconds have passed, then claimable again', () => {
+    const { clock, advance } = fakeClock();
+    const store = memoryStore({ ttlSeconds: 60, clock });
+    store.claim('a');
+    store.complete('a');
+    advance(59_999);
+    expect(store.claim('a')).toBe('duplicate');
+    // the duplicate claim refreshed the entry: it lives 60 s from now
+    advance(59_999);
+    expect(store.claim('a')).toBe('duplicate');
+    advance(60_000);
+    expect(store.claim('a')).toBe('claimed');
+  });
+
+  it('an id claimed but never completed (a crashed handler) stops answering in_flight after ttlSeconds', () => {
+    const { clock, advance } = fakeClock();
+    const store = memoryStore({ ttlSeconds: 10, clock });
+    store.claim('a');
+    advance(9_000);
+    expect(store.claim('a')).toBe('in_flight');
+    advance(1_000);
+    expect(store.claim('a')).toBe('claimed');
+  });
+
+  it('a clock with fractional milliseconds (performance.now style) keeps in_flight and duplicate apart', () => {
+    let now = 1_000.25;
+    const store = memoryStore({ ttlSeconds: 10, clock: () => now });
+    expect(store.claim('a')).toBe('claimed');
+    now += 0.5;
+    expect(store.claim('a')).toBe('in_flight');
+    store.complete('a');
+    now += 0.3;
+    expect(store.claim('a')).toBe('duplicate');
+    now += 10_000;
+    expect(store.claim('a')).toBe('claimed');
+  });
+
+  it('the default TTL is 3 days', () => {
+    const { clock, advance } = fakeClock();
+    const store = memoryStore({ clock });
+    store.claim('a');
+    store.complete('a');
+    advance(3 * 86_400_000 - 1);
+    expect(store.claim('a')).toBe('duplicate');
+    const fresh = memoryStore({ clock });
+    fresh.claim('b');
+    fresh.complete('b');
+    advance(3 * 86_400_000);
+    expect(fresh.claim('b')).toBe('claimed');
+  });
+});
+
+describe('memoryStore(): options', () => {
+  it.each([
+    ['maxEntries', 0],
+    ['maxEntries', -1],
+    ['maxEntries', 1.5],
+    ['maxEntries', Number.NaN],
+    ['maxEntries', '10'],
+    ['ttlSeconds', 0],
+    ['ttlSeconds', -5],
+    ['ttlSeconds', 0.5],
+    ['ttlSeconds', Infinity],
+  ])('memoryStore({ %s: %o }) → throws misconfigured naming the option', (option, value) => {
+    let thrown: unknown;
+    try {
+      memoryStore({ [option]: value } as MemoryStoreOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isWebhookError(thrown)).toBe(true);
+    expect((thrown as WebhookError).code).toBe('misconfigured');
+    expect((thrown as WebhookError).message).toContain(`\`${option}\``);
+  });
+
+  it('memoryStore({ clock: "now" }) → throws misconfigured naming clock', () => {
+    let thrown: unknown;
+    try {
+      memoryStore({ clock: 'now' } as unknown as MemoryStoreOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isWebhookError(thrown)).toBe(true);
+    expect((thrown as WebhookError).message).toContain('`clock`');
+  });
+});
