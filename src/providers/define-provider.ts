@@ -57,6 +57,8 @@ export interface ProviderSpec {
   /** Overrides how the type is found from the payload and headers (GitHub `event.action`). */
   describe?: (payload: unknown, headers: HeadersLike) => Pick<ParsedDelivery, 'type' | 'parentTypes'>;
   handshake?: (parsed: ParsedDelivery, verified: VerifiedDelivery) => ReceiveResult | undefined;
+  /** The answer when handlers return nothing, where the sender wants other than 200 `{"ok":true}`. */
+  acknowledge?: (parsed: ParsedDelivery) => ReceiveResult | undefined;
   /** Extra headers `sign` writes (a content type, a default event name). */
   signHeaders?: (input: SignInput) => Record<string, string>;
   /** The id `sign` puts in `idHeader` when `SignInput.id` is absent; default `msg_<random hex>` (GitHub and Shopify use a bare UUID). */
@@ -170,6 +172,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
   if (tolerance !== undefined) (provider as { toleranceSeconds?: number }).toleranceSeconds = tolerance;
   if (spec.maxBodyBytes !== undefined) (provider as { maxBodyBytes?: number }).maxBodyBytes = spec.maxBodyBytes;
   if (spec.handshake) provider.handshake = spec.handshake;
+  if (spec.acknowledge) provider.acknowledge = spec.acknowledge;
   return provider;
 }
 

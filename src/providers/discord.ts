@@ -1,5 +1,6 @@
 import { pick, pickString } from '../core/body.js';
 import { successResult } from '../core/result.js';
+import type { ReceiveResult } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { ed25519 } from './ed25519.js';
 import type { Provider } from './types.js';
@@ -48,11 +49,17 @@ export function discord(options: DiscordOptions): Provider {
       if (isEvent(parsed.payload)) return undefined;
       const type = pick(parsed.payload, ['type']);
       if (type === 1) return successResult({ type: 1 });
-      if (type === 0) return { status: 204, headers: {}, body: '' };
+      if (type === 0) return noContent();
       return undefined;
     },
+    // Webhook events are acknowledged with 204 and no body (Discord's Webhook Events docs).
+    acknowledge: (parsed) => (isEvent(parsed.payload) ? noContent() : undefined),
     signHeaders: () => ({ 'content-type': 'application/json' }),
   });
+}
+
+function noContent(): ReceiveResult {
+  return { status: 204, headers: {}, body: '' };
 }
 
 function isEvent(payload: unknown): boolean {

@@ -62,4 +62,9 @@ export interface Provider {
   sign(input: SignInput): SignedRequest;
   /** A reply the provider expects for a protocol handshake (Slack challenge, Discord PING), given a verified delivery. */
   handshake?(parsed: ParsedDelivery, verified: VerifiedDelivery): ReceiveResult | undefined;
+  /**
+   * The success answer the sender expects when no handler returned a value, where it is not
+   * 200 `{"ok":true}` (Discord webhook events want 204 with no body).
+   */
+  acknowledge?(parsed: ParsedDelivery): ReceiveResult | undefined;
 }

@@ -63,7 +63,7 @@ export function createReceive(options: ResolvedOptions, router: Router): (input:
       let result: ReceiveResult;
       try {
         const value = await router.dispatch(calls.calls);
-        result = value === undefined ? successResult(OK) : replyResult(value);
+        result = value === undefined ? (provider.acknowledge?.(parsed) ?? successResult(OK)) : replyResult(value);
       } catch (failure) {
         if (id !== undefined && dedupe !== false) {
           await storeCall(() => dedupe.release(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));

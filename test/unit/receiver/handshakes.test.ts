@@ -99,4 +99,36 @@ describe('receive(): Discord interactions', () => {
     expect(result.body).toBe('{"type":4,"data":{"content":"pong"}}');
     expect(seen).toEqual([['APPLICATION_COMMAND', '998877']]);
   });
+
+  it('webhook-event PING (type 0) → 204 with no body, and no handler runs', async () => {
+    const receiver = createReceiver({ provider: discord });
+    let calls = 0;
+    receiver.onAny(() => {
+      calls++;
+    });
+    const result = await deliver(receiver, { version: 1, application_id: '2', type: 0 });
+    expect([result.status, result.body]).toEqual([204, '']);
+    expect(calls).toBe(0);
+  });
+
+  it('webhook event (type 1 with event): handled, then acknowledged with 204 and no body', async () => {
+    const receiver = createReceiver({ provider: discord });
+    const seen: string[] = [];
+    receiver.on('APPLICATION_AUTHORIZED', (delivery) => {
+      seen.push(delivery.type);
+    });
+    const event = { version: 1, application_id: '2', type: 1, event: { type: 'APPLICATION_AUTHORIZED', timestamp: '2025-01-01T13:00:05Z', data: {} } };
+    const result = await deliver(receiver, event);
+    expect([result.status, result.body]).toEqual([204, '']);
+    expect(seen).toEqual(['APPLICATION_AUTHORIZED']);
+  });
+
+  it('webhook event whose handler throws → 500 handler_failed, not 204', async () => {
+    const receiver = createReceiver({ provider: discord });
+    receiver.on('APPLICATION_AUTHORIZED', () => {
+      throw new Error('boom');
+    });
+    const event = { version: 1, application_id: '2', type: 1, event: { type: 'APPLICATION_AUTHORIZED', data: {} } };
+    expect(outcome(await deliver(receiver, event))).toEqual([500, 'handler_failed']);
+  });
 });
