@@ -36,6 +36,11 @@ export interface ProviderSpec {
   signatureFormat: SignatureHeaderFormat;
   checks: readonly SignatureCheck[];
   signedContent: SignedContent;
+  /**
+   * Other contents the sender may have signed for the same delivery, tried when `signedContent`
+   * does not match (Twilio: the URL with and without its default port). `sign` uses `signedContent`.
+   */
+  alternativeContents?: (signed: readonly SignedPart[], context: SignedContentContext) => readonly (readonly SignedPart[])[];
   /** A header of its own holding the unix-seconds timestamp (Slack, Discord, Standard Webhooks). */
   timestampHeader?: string;
   /** Header holding the delivery id. */
@@ -108,8 +113,10 @@ export function defineProvider(spec: ProviderSpec): Provider {
     const id = spec.idHeader === undefined ? undefined : spec.idSigned ? requireHeader(headers, spec.idHeader) : getHeader(headers, spec.idHeader);
 
     const rawBody = bodyBytes(input.body);
-    const parts = spec.signedContent({ id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers });
-    if (!matchesAny(parts, parsedHeader.entries)) {
+    const context: SignedContentContext = { id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers };
+    const parts = spec.signedContent(context);
+    const matched = matchesAny(parts, parsedHeader.entries) || (spec.alternativeContents?.(parts, context).some((other) => matchesAny(other, parsedHeader.entries)) ?? false);
+    if (!matched) {
       throw new WebhookError('signature_mismatch', `No signature in the ${spec.signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
     }
     if (timestamp !== undefined) {

@@ -1,11 +1,18 @@
+import { clerk } from './clerk.js';
 import { discord } from './discord.js';
+import { ecdsa } from './ecdsa.js';
 import { ed25519 } from './ed25519.js';
 import { github } from './github.js';
 import { hmac } from './hmac.js';
+import { paddle } from './paddle.js';
+import { resend } from './resend.js';
+import { sendgrid } from './sendgrid.js';
 import { shopify } from './shopify.js';
 import { slack } from './slack.js';
+import { svix } from './svix.js';
 import { standardWebhooks } from './standard-webhooks.js';
 import { stripe } from './stripe.js';
+import { twilio } from './twilio.js';
 
 /**
  * Every built-in provider preset, and the generic builders they are made from.
@@ -20,6 +27,13 @@ export const providers = {
   slack,
   shopify,
   discord,
+  twilio,
+  paddle,
+  sendgrid,
+  svix,
+  clerk,
+  resend,
   hmac,
   ed25519,
+  ecdsa,
 } as const;

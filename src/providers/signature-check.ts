@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { decode, encode, type Encoding } from '../core/encoding.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
+import { ecdsaSign, ecdsaVerify, type DsaEncoding } from '../crypto/ecdsa.js';
 import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js';
 import { hmacDigest, type HmacAlgorithm, type SignedPart } from '../crypto/hmac.js';
 import type { Ed25519PrivateKey, Ed25519PublicKey } from '../crypto/keys.js';
@@ -75,6 +76,36 @@ export function ed25519Check(options: {
     sign(parts) {
       if (!privateKey) throw new Error('unreachable: canSign is false');
       return encode(ed25519Sign(privateKey, parts), encoding);
+    },
+  };
+}
+
+/** A DER ECDSA-P256 signature is at most 72 bytes (2 × 33-byte INTEGERs + 6 bytes of framing); P1363 is exactly 64. */
+const ECDSA_SIGNATURE_BYTES: Record<DsaEncoding, { min: number; max: number }> = { der: { min: 8, max: 72 }, 'ieee-p1363': { min: 64, max: 64 } };
+
+/** ECDSA P-256 / SHA-256 (SendGrid): each candidate against each public key, as DER or IEEE-P1363 signatures. */
+export function ecdsaCheck(options: {
+  publicKeys: readonly KeyObject[];
+  privateKey?: KeyObject;
+  encoding: Encoding;
+  dsaEncoding: DsaEncoding;
+  version?: string;
+}): SignatureCheck {
+  const { publicKeys, privateKey, encoding, dsaEncoding } = options;
+  const size = ECDSA_SIGNATURE_BYTES[dsaEncoding];
+  return {
+    version: options.version ?? '',
+    canSign: privateKey !== undefined,
+    matches(parts, candidates) {
+      const decoded = decodeCandidates(candidates, encoding).filter((bytes) => bytes.byteLength >= size.min && bytes.byteLength <= size.max);
+      for (const key of publicKeys) {
+        for (const candidate of decoded) if (ecdsaVerify(key, parts, candidate, dsaEncoding)) return true;
+      }
+      return false;
+    },
+    sign(parts) {
+      if (!privateKey) throw new Error('unreachable: canSign is false');
+      return encode(ecdsaSign(privateKey, parts, dsaEncoding), encoding);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface StandardWebhooksOptions {
   /** `webhook` (default) or `svix` for `svix-id` / `svix-timestamp` / `svix-signature` (Svix, Clerk, Resend). */
   headerPrefix?: 'webhook' | 'svix';
   toleranceSeconds?: number;
+  /** Shown in error messages; default `standard-webhooks`, or `svix` with that prefix (the `clerk`/`resend` presets set theirs). */
+  name?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): Provider {
     );
   }
   return defineProvider({
-    name: prefix === 'svix' ? 'svix' : 'standard-webhooks',
+    name: options.name ?? (prefix === 'svix' ? 'svix' : 'standard-webhooks'),
     signatureHeader: `${prefix}-signature`,
     signatureFormat: versionedSignatureList(' ', ','),
     checks,

@@ -42,6 +42,8 @@ export interface SignInput {
 export interface SignedRequest {
   headers: Record<string, string>;
   body: BodyLike;
+  /** The URL to send to, when `sign` completed the one given (Twilio appends `bodySHA256` for a JSON body). */
+  url?: string;
 }
 
 /**

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { pickString } from '../core/body.js';
+import { bodyBytes, decode, toBuffer } from '../core/encoding.js';
+import { WebhookError } from '../core/errors.js';
+import { timingSafeEqual } from '../core/timing-safe-equal.js';
+import type { SignedPart } from '../crypto/hmac.js';
+import type { SecretInput } from '../crypto/keys.js';
+import { hmac } from './hmac.js';
+import { publicUrl, toggleDefaultPort, validatePublicUrlOption, type PublicUrlOptions } from './public-url.js';
+import type { ParsedDelivery, Provider, SignInput } from './types.js';
+
+export interface TwilioOptions extends PublicUrlOptions {
+  /** The account's Auth Token (Console → Account info); an array while rotating to a secondary token. */
+  authToken: SecretInput | readonly SecretInput[];
+}
+
+/**
+ * Twilio: `X-Twilio-Signature: <base64 HMAC-SHA1>` over the public URL followed by the form
+ * parameters sorted by name, each as name + value (decoded, `+` read as a space). A JSON body
+ * is signed through the URL instead: Twilio appends `bodySHA256=<hex SHA-256 of the body>`,
+ * and the HMAC covers the URL alone. The URL is accepted with and without its default port.
+ * No timestamp is signed: replays are stopped by dedupe on `I-Twilio-Idempotency-Token`.
+ * The type is `message.<MessageStatus|SmsStatus>` or `call.<CallStatus>` (parents `message`, `call`),
+ * and `type`/`event_type` for JSON bodies.
+ *
+ * @example
+ * providers.twilio({ authToken: process.env.TWILIO_AUTH_TOKEN! });                      // https:// + Host + path
+ * providers.twilio({ authToken, trustProxy: true });                                     // behind a proxy: X-Forwarded-Proto/-Host
+ * providers.twilio({ authToken, url: 'https://api.example.com/twilio/sms' });           // the URL set in the Console
+ */
+export function twilio(options: TwilioOptions): Provider {
+  const urlOptions: PublicUrlOptions = { url: options?.url, trustProxy: options?.trustProxy === true };
+  validatePublicUrlOption(urlOptions.url, 'twilio()');
+  const inner = hmac({
+    name: 'twilio',
+    secret: options?.authToken,
+    secretOption: 'authToken',
+    algorithm: 'sha1',
+    encoding: 'base64',
+    signatureHeader: 'x-twilio-signature',
+    idHeader: 'i-twilio-idempotency-token',
+    bodyFormat: 'auto',
+    signedContent: ({ url, body }) => signedContent(url as string, body),
+    alternativeContents: ([url, ...rest]) => {
+      const other = toggleDefaultPort(url as string);
+      return other === undefined ? [] : [[other, ...rest]];
+    },
+    describe: describeTwilio,
+    signHeaders: (input) => ({ 'content-type': looksLikeJson(input.body) ? 'application/json' : 'application/x-www-form-urlencoded' }),
+  });
+  return {
+    ...inner,
+    verify(input) {
+      const verified = inner.verify({ ...input, url: publicUrl(input, urlOptions, 'twilio') });
+      if (input.url === undefined) delete verified.url;
+      else verified.url = input.url;
+      return verified;
+    },
+    sign(input) {
+      const url = signUrl(input, urlOptions);
+      return { ...inner.sign({ ...input, url }), url };
+    },
+  };
+}
+
+function signedContent(url: string, body: Uint8Array): SignedPart[] {
+  const hash = bodyHashIn(url);
+  if (hash === undefined) return [url, sortedParams(body)];
+  if (!hashMatches(body, hash)) {
+    throw new WebhookError('signature_mismatch', 'The body does not match the bodySHA256 in the signed URL: it was changed on the way.');
+  }
+  return [url];
+}
+
+/** Name + value of every form field, sorted by name; a repeated name's distinct values sorted (as twilio-node and twilio-python do). */
+function sortedParams(body: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch (cause) {
+    throw new WebhookError('invalid_body', 'The Twilio form body is not valid UTF-8.', { cause });
+  }
+  const fields = new Map<string, Set<string>>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    const values = fields.get(name) ?? new Set<string>();
+    fields.set(name, values.add(value));
+  }
+  let signed = '';
+  for (const name of [...fields.keys()].sort()) for (const value of [...(fields.get(name) as Set<string>)].sort()) signed += name + value;
+  return signed;
+}
+
+function bodyHashIn(url: string): string | undefined {
+  const at = url.indexOf('?');
+  if (at === -1) return undefined;
+  return new URLSearchParams(url.slice(at + 1).split('#')[0]).get('bodySHA256') ?? undefined;
+}
+
+/** Constant-time: the hex in the URL against the SHA-256 of the bytes received. */
+function hashMatches(body: Uint8Array, hex: string): boolean {
+  const expected = decode(hex, 'hex');
+  return expected !== undefined && timingSafeEqual(createHash('sha256').update(body).digest(), expected);
+}
+
+/** `sign`: the absolute URL (or the `url` option) and, for a JSON body, `bodySHA256` appended as Twilio does. */
+function signUrl(input: SignInput, options: PublicUrlOptions): string {
+  const base = typeof options.url === 'string' ? options.url : undefined;
+  if (base === undefined && !/^https?:\/\//i.test(input.url ?? '')) {
+    throw new WebhookError('misconfigured', 'twilio.sign() needs `url`: the absolute URL Twilio would call (https://…), or a string `url` option.');
+  }
+  let url = publicUrl({ url: input.url, headers: {} }, { url: base }, 'twilio.sign()');
+  const body = bodyBytes(input.body);
+  if (looksLikeJson(input.body) && bodyHashIn(url) === undefined) {
+    url += `${url.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
+  }
+  const hash = bodyHashIn(url);
+  if (hash !== undefined && !hashMatches(body, hash)) throw new WebhookError('misconfigured', 'twilio.sign(): the bodySHA256 in `url` is not the SHA-256 of the body.');
+  return url;
+}
+
+function describeTwilio(payload: unknown): Pick<ParsedDelivery, 'type' | 'parentTypes'> {
+  const kind = (pickString(payload, ['MessageSid']) ?? pickString(payload, ['SmsSid'])) !== undefined ? 'message' : pickString(payload, ['CallSid']) !== undefined ? 'call' : undefined;
+  if (kind === undefined) {
+    const type = pickString(payload, ['type']) ?? pickString(payload, ['event_type']);
+    return type === undefined ? {} : { type };
+  }
+  const status = kind === 'message' ? (pickString(payload, ['MessageStatus']) ?? pickString(payload, ['SmsStatus'])) : pickString(payload, ['CallStatus']);
+  return status === undefined || status === '' ? { type: kind } : { type: `${kind}.${status}`, parentTypes: [kind] };
+}
+
+function looksLikeJson(body: string | Uint8Array): boolean {
+  const head = typeof body === 'string' ? body.slice(0, 64) : toBuffer(body.subarray(0, 64)).toString('latin1');
+  const first = head.trimStart()[0];
+  return first === '{' || first === '[';
+}
