@@ -10,6 +10,52 @@ export function parseUnixSeconds(text: string, headerName: string): number {
   return Number(text);
 }
 
+const MILLIS = /^[0-9]{1,16}$/;
+
+/** Parses a unix-milliseconds value (HubSpot's header, Linear's body field) strictly, as unix seconds (fractional). */
+export function parseUnixMilliseconds(text: string, headerName: string): number {
+  if (!MILLIS.test(text)) {
+    throw new WebhookError('malformed_header', `The ${headerName} header must be a unix timestamp in milliseconds (ASCII digits).`);
+  }
+  return Number(text) / 1000;
+}
+
+// RFC 3339 `date-time` (an ISO 8601 profile): full date, `T`, full time, optional fraction, `Z` or ±hh:mm.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Parses an RFC 3339 date-time (`2021-03-25T05:09:27Z`, Twitch's `2019-11-16T10:11:12.634234626Z`)
+ * strictly, as unix seconds (fractional to the millisecond). A date that does not exist
+ * (`2021-02-30`), a missing zone, or any other shape is `malformed_header`.
+ */
+export function parseRfc3339(text: string, headerName: string): number {
+  const match = RFC3339.exec(text);
+  const malformed = () => new WebhookError('malformed_header', `The ${headerName} header must be an RFC 3339 date-time (e.g. 2021-03-25T05:09:27Z).`);
+  if (!match) throw malformed();
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const millis = Number(((match[7] ?? '') + '000').slice(0, 3));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const date = new Date(utc);
+  // Date.UTC rolls over (Feb 30 → Mar 2, 24:00 → next day): a value that does not round-trip never existed.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || date.getUTCHours() !== hour || date.getUTCMinutes() !== minute || date.getUTCSeconds() !== second) {
+    throw malformed();
+  }
+  let offsetMinutes = 0;
+  if (match[9] !== undefined) {
+    const offsetHours = Number(match[10]);
+    const offsetMins = Number(match[11]);
+    if (offsetHours > 23 || offsetMins > 59) throw malformed();
+    offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  return (utc - offsetMinutes * 60_000) / 1000;
+}
+
+/** Unix seconds as RFC 3339 in UTC, to the millisecond when there is a fraction: `2024-12-31T23:33:20Z`. */
+export function formatRfc3339(seconds: number): string {
+  const iso = new Date(Math.round(seconds * 1000)).toISOString();
+  return Number.isInteger(seconds) ? iso.replace('.000Z', 'Z') : iso;
+}
+
 /**
  * The replay window: inclusive and two-sided, |now - timestamp| <= toleranceSeconds.
  * `toleranceSeconds: Infinity` is how a caller explicitly turns the check off.

@@ -4,7 +4,7 @@ import { bodyBytes } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
 import { getHeader } from '../core/headers.js';
 import { checkTimestamp, nowSeconds, parseUnixSeconds } from '../core/timestamp.js';
-import type { HeadersLike, ReceiveResult } from '../core/types.js';
+import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SignatureCheck } from './signature-check.js';
 import type { SignatureHeaderFormat } from './signature-header.js';
@@ -29,6 +29,14 @@ export type SignedContent = (context: SignedContentContext) => readonly SignedPa
 /** Finds something (the id, the type) in a decoded payload or the headers. */
 export type Locator = (payload: unknown, headers: HeadersLike) => string | undefined;
 
+/** What `locateTimestamp` is given: the verified bytes, and their decoded payload on demand (decoded once, reused by `parse`). */
+export interface TimestampContext {
+  rawBody: Uint8Array;
+  headers: HeadersLike;
+  /** The body decoded as the scheme's format; throws `invalid_body`. */
+  payload(): unknown;
+}
+
 /** Everything that makes one sender's scheme: the lowest-level builder, used by `hmac`, `ed25519` and the presets. */
 export interface ProviderSpec {
   name: string;
@@ -41,8 +49,22 @@ export interface ProviderSpec {
    * does not match (Twilio: the URL with and without its default port). `sign` uses `signedContent`.
    */
   alternativeContents?: (signed: readonly SignedPart[], context: SignedContentContext) => readonly (readonly SignedPart[])[];
-  /** A header of its own holding the unix-seconds timestamp (Slack, Discord, Standard Webhooks). */
+  /** A header of its own holding the signed timestamp (Slack, Discord, Standard Webhooks). */
   timestampHeader?: string;
+  /**
+   * Reads the timestamp text (from `timestampHeader` or the signature header) as unix seconds;
+   * default: ASCII-digit unix seconds. Throws `malformed_header` for anything else
+   * (`parseUnixMilliseconds` for HubSpot, `parseRfc3339` for Twitch and Zendesk).
+   */
+  parseTimestamp?: (text: string, headerName: string) => number;
+  /** Writes unix seconds as the sender writes its timestamp, for `sign`; default `String(seconds)`. */
+  formatTimestamp?: (seconds: number) => string;
+  /**
+   * A signed timestamp that lives in the body (Linear's `webhookTimestamp`): read only after the
+   * signature matched, then checked against the window like a header timestamp. Returns unix
+   * seconds; throws `invalid_body` when the body lacks a usable one.
+   */
+  locateTimestamp?: (context: TimestampContext) => number;
   /** Header holding the delivery id. */
   idHeader?: string;
   /** The id header is part of the signed content, so its absence is `missing_header`. */
@@ -66,6 +88,11 @@ export interface ProviderSpec {
   acknowledge?: (parsed: ParsedDelivery) => ReceiveResult | undefined;
   /** Extra headers `sign` writes (a content type, a default event name). */
   signHeaders?: (input: SignInput) => Record<string, string>;
+  /**
+   * The body `sign` signs and returns, where the sender stamps something into it (Linear adds
+   * `webhookTimestamp`); given the unix-seconds timestamp being signed. Default: the body as given.
+   */
+  signBody?: (input: SignInput, timestamp: number) => BodyLike;
   /** The id `sign` puts in `idHeader` when `SignInput.id` is absent; default `msg_<random hex>` (GitHub and Shopify use a bare UUID). */
   newId?: () => string;
 }
@@ -92,9 +119,17 @@ export function defineProvider(spec: ProviderSpec): Provider {
   if (spec.checks.length === 0) {
     throw new WebhookError('misconfigured', `The ${spec.name} provider needs a secret or a public key to verify with.`);
   }
-  const signsTimestamp = spec.timestampHeader !== undefined || spec.signatureFormat.carriesTimestamp;
+  const signsTimestamp = spec.timestampHeader !== undefined || spec.signatureFormat.carriesTimestamp || spec.locateTimestamp !== undefined;
   const tolerance = signsTimestamp ? validTolerance(spec.toleranceSeconds) : undefined;
   const bodyFormat = spec.bodyFormat ?? 'json';
+  const parseTimestamp = spec.parseTimestamp ?? parseUnixSeconds;
+  const formatTimestamp = spec.formatTimestamp ?? String;
+  /** Payloads decoded while verifying (a body timestamp), keyed by the delivery `verify` returned, so `parse` does not decode twice. */
+  const decoded = new WeakMap<VerifiedDelivery, unknown>();
+
+  function decode(rawBody: Uint8Array, headers: HeadersLike): unknown {
+    return decodeBody(rawBody, bodyFormat, getHeader(headers, 'content-type'));
+  }
 
   function verify(input: VerifyInput): VerifiedDelivery {
     const { headers } = input;
@@ -105,10 +140,10 @@ export function defineProvider(spec: ProviderSpec): Provider {
     let timestamp: number | undefined;
     if (spec.timestampHeader !== undefined) {
       timestampText = requireHeader(headers, spec.timestampHeader);
-      timestamp = parseUnixSeconds(timestampText, spec.timestampHeader);
+      timestamp = parseTimestamp(timestampText, spec.timestampHeader);
     } else if (parsedHeader.timestamp !== undefined) {
       timestampText = parsedHeader.timestamp;
-      timestamp = parseUnixSeconds(timestampText, spec.signatureHeader);
+      timestamp = parseTimestamp(timestampText, spec.signatureHeader);
     }
     const id = spec.idHeader === undefined ? undefined : spec.idSigned ? requireHeader(headers, spec.idHeader) : getHeader(headers, spec.idHeader);
 
@@ -119,6 +154,10 @@ export function defineProvider(spec: ProviderSpec): Provider {
     if (!matched) {
       throw new WebhookError('signature_mismatch', `No signature in the ${spec.signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
     }
+    let payload: { value: unknown } | undefined;
+    if (spec.locateTimestamp !== undefined) {
+      timestamp = spec.locateTimestamp({ rawBody, headers, payload: () => (payload ??= { value: decode(rawBody, headers) }).value });
+    }
     if (timestamp !== undefined) {
       checkTimestamp(timestamp, input.now ?? nowSeconds(), input.toleranceSeconds ?? (tolerance as number));
     }
@@ -126,6 +165,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
     if (timestamp !== undefined) verified.timestamp = timestamp;
     if (input.method !== undefined) verified.method = input.method;
     if (input.url !== undefined) verified.url = input.url;
+    if (payload !== undefined) decoded.set(verified, payload.value);
     return verified;
   }
 
@@ -139,7 +179,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
   }
 
   function parse(verified: VerifiedDelivery): ParsedDelivery {
-    const payload = decodeBody(verified.rawBody, bodyFormat, getHeader(verified.headers, 'content-type'));
+    const payload = decoded.has(verified) ? decoded.get(verified) : decode(verified.rawBody, verified.headers);
     const parsed: ParsedDelivery = { payload };
     const id = (spec.idHeader !== undefined ? getHeader(verified.headers, spec.idHeader) : undefined) ?? spec.locateId?.(payload, verified.headers);
     if (id !== undefined && id !== '') parsed.id = id;
@@ -161,8 +201,10 @@ export function defineProvider(spec: ProviderSpec): Provider {
     if (signers.length === 0) {
       throw new WebhookError('misconfigured', `The ${spec.name} provider cannot sign: pass \`privateKey\` (only the sender holds it; use generateEd25519KeyPair() in tests).`);
     }
-    const body = bodyBytes(input.body);
-    const timestamp = signsTimestamp ? String(input.timestamp ?? nowSeconds()) : undefined;
+    const seconds = input.timestamp ?? nowSeconds();
+    const signedBody = spec.signBody ? spec.signBody(input, seconds) : input.body;
+    const body = bodyBytes(signedBody);
+    const timestamp = signsTimestamp ? formatTimestamp(seconds) : undefined;
     const id = spec.idHeader !== undefined ? (input.id ?? (spec.newId ?? defaultId)()) : input.id;
     const headers: Record<string, string> = {};
     const parts = spec.signedContent({ id, timestamp, body, method: input.method ?? 'POST', url: input.url, headers });
@@ -172,7 +214,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
     if (spec.timestampHeader !== undefined) headers[spec.timestampHeader] = timestamp as string;
     if (spec.idHeader !== undefined && id !== undefined) headers[spec.idHeader] = id;
     if (spec.typeHeader !== undefined && input.type !== undefined) headers[spec.typeHeader] = input.type;
-    return { headers, body: input.body };
+    return { headers, body: signedBody };
   }
 
   const provider: Provider = { name: spec.name, verify, parse, sign };

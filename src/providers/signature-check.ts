@@ -1,4 +1,5 @@
-import type { KeyObject } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import { createHash, type KeyObject } from 'node:crypto';
 import { decode, encode, type Encoding } from '../core/encoding.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import { ecdsaSign, ecdsaVerify, type DsaEncoding } from '../crypto/ecdsa.js';
@@ -106,6 +107,31 @@ export function ecdsaCheck(options: {
     sign(parts) {
       if (!privateKey) throw new Error('unreachable: canSign is false');
       return encode(ecdsaSign(privateKey, parts, dsaEncoding), encoding);
+    },
+  };
+}
+
+/**
+ * A shared token sent as is (GitLab's `X-Gitlab-Token`): no HMAC, nothing is signed. Each
+ * candidate is compared with every configured token through their SHA-256 digests, so the
+ * compare is constant-time and leaks not even the token's length.
+ */
+export function tokenCheck(options: { tokens: readonly Uint8Array[]; version?: string }): SignatureCheck {
+  const digests = options.tokens.map((token) => createHash('sha256').update(token).digest());
+  return {
+    version: options.version ?? '',
+    canSign: true,
+    matches(_parts, candidates) {
+      let matched = false;
+      const limit = Math.min(candidates.length, MAX_SIGNATURES);
+      for (let i = 0; i < limit; i++) {
+        const candidate = createHash('sha256').update(candidates[i] as string, 'utf8').digest();
+        for (const digest of digests) matched = timingSafeEqual(digest, candidate) || matched;
+      }
+      return matched;
+    },
+    sign() {
+      return Buffer.from(options.tokens[0] as Uint8Array).toString('utf8');
     },
   };
 }

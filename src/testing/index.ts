@@ -35,7 +35,8 @@ export function signRequest(provider: Provider, payload: unknown, options: SignR
     ...(options.type !== undefined ? { type: options.type } : {}),
     ...(options.url !== undefined ? { url: options.url } : {}),
   });
-  return { headers: withOverrides(signed.headers, options.headers), body };
+  // `signed.body`: a sender may stamp the body it signs (Linear adds `webhookTimestamp`).
+  return { headers: withOverrides(signed.headers, options.headers), body: signed.body };
 }
 
 function toJson(payload: unknown): string {
