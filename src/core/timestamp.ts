@@ -20,6 +20,11 @@ export function parseUnixMilliseconds(text: string, headerName: string): number 
   return Number(text) / 1000;
 }
 
+/** Unix seconds as unix milliseconds text (HubSpot's `X-HubSpot-Request-Timestamp`). */
+export function formatUnixMilliseconds(seconds: number): string {
+  return String(Math.round(seconds * 1000));
+}
+
 // RFC 3339 `date-time` (an ISO 8601 profile): full date, `T`, full time, optional fraction, `Z` or ±hh:mm.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
