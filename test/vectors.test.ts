@@ -25,8 +25,8 @@ const NOT_YET_SUPPORTED: readonly VectorProvider[] = [];
 /** Builds the preset a vector names, from the vector's secret(s) or public key(s) and options. */
 const BUILDERS: Record<SupportedProvider, (vector: Vector) => Provider> = {
   'standard-webhooks': (vector) => providers.standardWebhooks({ ...standardWebhooksKeys(vector), ...toleranceOf(vector, ['headerPrefix']) }),
-  // Svix is Standard Webhooks with svix-* headers (DESIGN.md: a brand is configuration).
-  svix: (vector) => providers.standardWebhooks({ ...standardWebhooksKeys(vector), ...toleranceOf(vector, ['headerPrefix']), headerPrefix: 'svix' }),
+  // Svix is Standard Webhooks with svix-* headers (DESIGN.md: a brand is configuration): the `svix` alias.
+  svix: (vector) => providers.svix({ secret: secretOf(vector, 'whsec-base64'), ...toleranceOf(vector, ['headerPrefix']) }),
   stripe: (vector) => providers.stripe({ secret: secretOf(vector, 'utf8'), ...toleranceOf(vector) }),
   github: (vector) => providers.github({ secret: secretOf(vector, 'utf8'), ...noOptions(vector) }),
   slack: (vector) => providers.slack({ signingSecret: secretOf(vector, 'utf8'), ...toleranceOf(vector) }),
