@@ -9,6 +9,8 @@ export default defineConfig({
     fastify: 'src/adapters/fastify.ts',
     lambda: 'src/adapters/lambda.ts',
     testing: 'src/testing/index.ts',
+    redis: 'src/stores/redis.ts',
+    queue: 'src/queue/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

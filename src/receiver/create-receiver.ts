@@ -1,7 +1,8 @@
 import { errorResult } from '../core/result.js';
 import { memoryStore } from '../stores/memory.js';
 import { parseOptions } from './options.js';
-import { asWebhookError, createReceive } from './receive.js';
+import { PIPELINE } from './pipeline.js';
+import { asWebhookError, createPipeline } from './receive.js';
 import { Router } from './router.js';
 import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
 
@@ -20,7 +21,7 @@ import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
 export function createReceiver<const E extends EventSchemas | undefined = undefined>(options: ReceiverOptions<E>): Receiver<E> {
   const resolved = parseOptions(options, () => memoryStore());
   const router = new Router();
-  const receive = createReceive(resolved, router);
+  const pipeline = createPipeline(resolved, router);
 
   const receiver: Receiver<E> = {
     on(type, handler) {
@@ -35,7 +36,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       router.onError(handler);
       return receiver;
     },
-    receive,
+    receive: pipeline.receive,
     maxBodyBytes: resolved.maxBodyBytes,
     provider: resolved.provider,
     fail(error) {
@@ -44,5 +45,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       return errorResult(webhookError);
     },
   };
+  // Not enumerable and not in the type: only hookguard's own hand-off (`hookguard/queue`) reaches it.
+  Object.defineProperty(receiver, PIPELINE, { value: pipeline });
   return receiver;
 }

@@ -17,41 +17,80 @@ const OK = { ok: true } as const;
 const DUPLICATE = { ok: true, duplicate: true } as const;
 const IGNORED = { ok: true, ignored: true } as const;
 
+/** A delivery verified, parsed and validated, with its handler calls ready: what remains is dedupe and handling. */
+export interface PreparedDelivery {
+  parsed: ParsedDelivery;
+  verified: VerifiedDelivery;
+  delivery: Delivery;
+  calls: readonly (readonly [Registration['handler'], Delivery])[];
+}
+
+/**
+ * The receiver's pipeline in its parts. `receive` runs it whole; a durable hand-off
+ * (`hookguard/queue`) runs `prepare` on the HTTP side and `dispatch` in a worker.
+ */
+export interface Pipeline {
+  /** The whole pipeline; every failure becomes a coded answer. */
+  receive(input: DeliveryInput): Promise<ReceiveResult>;
+  /**
+   * Everything before dedupe and handlers: the delivery ready to hand off, or the answer that
+   * ends it here (a handshake, `ignored`). A refusal throws its `WebhookError`.
+   */
+  prepare(input: DeliveryInput): Promise<PreparedDelivery | ReceiveResult>;
+  /**
+   * route → validate → handlers for a delivery verified earlier (no dedupe): the answer
+   * `receive` would give, or a rejection with the `WebhookError` (reported to `onError`).
+   */
+  dispatch(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<ReceiveResult>;
+}
+
 /**
  * The pipeline: method → size → verify → parse → handshake → route → validate → claim → handle → answer.
  * Every failure becomes a coded answer; a delivery is either handled or refused with a status
  * that makes the sender retry.
  */
-export function createReceive(options: ResolvedOptions, router: Router): (input: DeliveryInput) => Promise<ReceiveResult> {
+export function createPipeline(options: ResolvedOptions, router: Router): Pipeline {
   const { provider, events, dedupe, unhandled, maxBodyBytes, toleranceSeconds } = options;
 
-  return async function receive(input) {
+  async function prepare(input: DeliveryInput): Promise<PreparedDelivery | ReceiveResult> {
+    if (input.method !== undefined && input.method.toUpperCase() !== 'POST') {
+      throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${input.method}.`);
+    }
+    const body = bodyBytes(input.body);
+    if (body.byteLength > maxBodyBytes) {
+      throw new WebhookError('body_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
+    }
+    const verified = provider.verify(
+      toleranceSeconds === undefined ? { ...input, body } : { ...input, body, toleranceSeconds },
+    );
+    const parsed = provider.parse(verified);
+    return provider.handshake?.(parsed, verified) ?? route(parsed, verified);
+  }
+
+  async function route(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<PreparedDelivery | ReceiveResult> {
+    const registrations = router.registrationsFor(parsed.type, parsed.parentTypes);
+    if (registrations.length === 0) {
+      if (unhandled === 'ignore') return successResult(IGNORED);
+      throw new WebhookError('schema_mismatch', `No handler is registered for the event type "${parsed.type ?? ''}".`);
+    }
+    const { delivery, calls } = await prepareCalls(registrations, parsed, verified);
+    return { parsed, verified, delivery, calls };
+  }
+
+  /** The handlers' answer; throws HandlerFailure. */
+  async function handle({ parsed, calls }: PreparedDelivery): Promise<ReceiveResult> {
+    const value = await router.dispatch(calls);
+    return value === undefined ? (provider.acknowledge?.(parsed) ?? successResult(OK)) : replyResult(value);
+  }
+
+  async function receive(input: DeliveryInput): Promise<ReceiveResult> {
     let delivery: Delivery | undefined;
     try {
-      if (input.method !== undefined && input.method.toUpperCase() !== 'POST') {
-        throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${input.method}.`);
-      }
-      const body = bodyBytes(input.body);
-      if (body.byteLength > maxBodyBytes) {
-        throw new WebhookError('body_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
-      }
-      const verified = provider.verify(
-        toleranceSeconds === undefined ? { ...input, body } : { ...input, body, toleranceSeconds },
-      );
-      const parsed = provider.parse(verified);
-      const handshake = provider.handshake?.(parsed, verified);
-      if (handshake) return handshake;
+      const prepared = await prepare(input);
+      if (!('calls' in prepared)) return prepared;
+      delivery = prepared.delivery;
 
-      const type = parsed.type ?? '';
-      const registrations = router.registrationsFor(parsed.type, parsed.parentTypes);
-      if (registrations.length === 0) {
-        if (unhandled === 'ignore') return successResult(IGNORED);
-        throw new WebhookError('schema_mismatch', `No handler is registered for the event type "${type}".`);
-      }
-      const calls = await prepareCalls(registrations, parsed, verified);
-      delivery = calls.delivery;
-
-      const id = dedupe === false ? undefined : parsed.id;
+      const id = dedupe === false ? undefined : prepared.parsed.id;
       if (id !== undefined && dedupe !== false) {
         const claim = await storeCall(() => dedupe.claim(id));
         if (claim === 'duplicate') return successResult(DUPLICATE);
@@ -62,8 +101,7 @@ export function createReceive(options: ResolvedOptions, router: Router): (input:
 
       let result: ReceiveResult;
       try {
-        const value = await router.dispatch(calls.calls);
-        result = value === undefined ? (provider.acknowledge?.(parsed) ?? successResult(OK)) : replyResult(value);
+        result = await handle(prepared);
       } catch (failure) {
         if (id !== undefined && dedupe !== false) {
           await storeCall(() => dedupe.release(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
@@ -80,7 +118,23 @@ export function createReceive(options: ResolvedOptions, router: Router): (input:
       router.report(webhookError, delivery);
       return errorResult(webhookError);
     }
-  };
+  }
+
+  async function dispatch(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<ReceiveResult> {
+    let delivery: Delivery | undefined;
+    try {
+      const routed = await route(parsed, verified);
+      if (!('calls' in routed)) return routed;
+      delivery = routed.delivery;
+      return await handle(routed);
+    } catch (error) {
+      const webhookError = asWebhookError(error);
+      router.report(webhookError, delivery);
+      throw webhookError;
+    }
+  }
+
+  return { receive, prepare, dispatch };
 
   /**
    * Validates the payload once per schema involved and gives each handler its own view: a
