@@ -63,9 +63,17 @@ export function formatRfc3339(seconds: number): string {
 
 /**
  * The replay window: inclusive and two-sided, |now - timestamp| <= toleranceSeconds.
- * `toleranceSeconds: Infinity` is how a caller explicitly turns the check off.
+ * `toleranceSeconds: Infinity` is how a caller explicitly turns the check off. A `now` that is
+ * not a finite number, or a window that is not > 0 (NaN compares false both ways, which would
+ * silently pass every delivery), is a developer error: `misconfigured`.
  */
 export function checkTimestamp(timestamp: number, now: number, toleranceSeconds: number): void {
+  if (typeof now !== 'number' || !Number.isFinite(now)) {
+    throw new WebhookError('misconfigured', `\`now\` must be the current time in unix seconds (a finite number); got ${String(now)}.`);
+  }
+  if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds > 0)) {
+    throw new WebhookError('misconfigured', `\`toleranceSeconds\` must be a number of seconds > 0 (Infinity turns the check off explicitly); got ${String(toleranceSeconds)}.`);
+  }
   if (now - timestamp > toleranceSeconds) {
     throw new WebhookError(
       'timestamp_too_old',

@@ -60,4 +60,13 @@ describe('checkTimestamp()', () => {
     expect(() => checkTimestamp(0, now, Infinity)).not.toThrow();
     expect(() => checkTimestamp(now * 10, now, Infinity)).not.toThrow();
   });
+
+  // Found by the property tests of #6: NaN compares false both ways, so a NaN `now` or window silently passed every delivery.
+  it.each([Number.NaN, Infinity, -Infinity, '1700000000' as unknown as number])('checkTimestamp(now: %s) → misconfigured 500, never a silent pass (#6)', (bad) => {
+    expect(codeOf(() => checkTimestamp(now - 10_000, bad, 300))).toEqual([500, 'misconfigured']);
+  });
+
+  it.each([Number.NaN, 0, -1])('checkTimestamp(toleranceSeconds: %s) → misconfigured 500 (#6)', (bad) => {
+    expect(codeOf(() => checkTimestamp(now - 10_000, now, bad))).toEqual([500, 'misconfigured']);
+  });
 });
