@@ -67,8 +67,34 @@ export function importPublicKey(key: SecretInput, option = 'publicKey'): Ed25519
   if (raw.byteLength !== 32) {
     throw new WebhookError('misconfigured', `The \`${option}\` option must be a 32-byte Ed25519 public key (whpk_…, 64 hex characters or base64); it decodes to ${raw.byteLength} bytes.`);
   }
+  if (hasSmallOrder(raw)) {
+    // With A of small order, [k]A is (almost) the identity, so R = [S]B "verifies" any message:
+    // node:crypto and tweetnacl both accept 01 00…00 ‖ 00…00 for every body under the identity key.
+    throw new WebhookError('misconfigured', `The \`${option}\` option is a small-order Ed25519 point (such as the identity, 01 followed by zeros), under which forged signatures verify: it is not a real public key. Copy the key from the sender's dashboard again.`);
+  }
   const keyObject = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
   return { raw, keyObject };
+}
+
+/**
+ * The encodings of the eight small-order points (and their non-canonical forms y = p, p + 1),
+ * the sign bit masked off: libsodium's `has_small_order` list.
+ */
+const SMALL_ORDER = [
+  '0000000000000000000000000000000000000000000000000000000000000000', // order 4
+  '0100000000000000000000000000000000000000000000000000000000000000', // the identity (order 1)
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', // order 8
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // p - 1 (order 2)
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // p, non-canonical 0 (order 4)
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f', // p + 1, non-canonical identity
+].map((hex) => Buffer.from(hex, 'hex'));
+
+function hasSmallOrder(raw: Uint8Array): boolean {
+  return SMALL_ORDER.some((point) => {
+    for (let i = 0; i < 31; i++) if (raw[i] !== point[i]) return false;
+    return ((raw[31] as number) & 0x7f) === point[31];
+  });
 }
 
 export function importPublicKeys(keys: SecretInput | readonly SecretInput[] | undefined, option = 'publicKey'): Ed25519PublicKey[] {

@@ -1,5 +1,8 @@
 import { Buffer } from 'node:buffer';
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
+import { providers } from '../../../src/providers/index.js';
 import { isWebhookError } from '../../../src/core/errors.js';
 import { importPrivateKey, importPublicKey, importPublicKeys, importSecret, importSecrets } from '../../../src/crypto/keys.js';
 
@@ -146,6 +149,63 @@ describe('importPublicKey()', () => {
     expect(importPublicKeys([PUBLIC_HEX, `whpk_${PUBLIC.toString('base64')}`]).map((key) => Buffer.from(key.raw).toString('hex'))).toEqual([PUBLIC_HEX, PUBLIC_HEX]);
     expect(codeOf(() => importPublicKeys([]))).toEqual([500, 'misconfigured']);
     expect(codeOf(() => importPublicKeys(undefined))).toEqual([500, 'misconfigured']);
+  });
+});
+
+describe('importPublicKey(): small-order points are refused (#6)', () => {
+  const IDENTITY = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]);
+  // R = the identity, S = 0: [S]B = R + [k]A holds for every message when A is the identity.
+  const TRIVIAL_SIGNATURE = Buffer.concat([IDENTITY, Buffer.alloc(32)]);
+
+  it('the identity key would accept a trivial signature of any message on both backends, which is why it is refused', () => {
+    const keyObject = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: IDENTITY.toString('base64url') }, format: 'jwk' });
+    for (const message of ['{"type":"forged"}', 'anything at all']) {
+      expect(nodeVerify(null, Buffer.from(message), keyObject, TRIVIAL_SIGNATURE)).toBe(true);
+      expect(nacl.sign.detached.verify(Buffer.from(message), TRIVIAL_SIGNATURE, IDENTITY)).toBe(true);
+    }
+  });
+
+  it('importPublicKey(01 followed by 31 zero bytes, the identity) → misconfigured 500, in every form', () => {
+    for (const key of [IDENTITY, IDENTITY.toString('hex'), `whpk_${IDENTITY.toString('base64')}`]) {
+      const error = thrown(() => importPublicKey(key));
+      expect([error.status, error.code]).toEqual([500, 'misconfigured']);
+      expect(error.message).toContain('small-order');
+    }
+  });
+
+  it('providers.discord / standardWebhooks / ed25519 with the identity key → misconfigured at construction, not a forgery later', () => {
+    const hex = IDENTITY.toString('hex');
+    expect(codeOf(() => providers.discord({ publicKey: hex }))).toEqual([500, 'misconfigured']);
+    expect(codeOf(() => providers.standardWebhooks({ publicKey: `whpk_${IDENTITY.toString('base64')}` }))).toEqual([500, 'misconfigured']);
+    expect(codeOf(() => providers.ed25519({ publicKey: hex, signatureHeader: 'x-sig' }))).toEqual([500, 'misconfigured']);
+    // A rotation list is refused whole: one bad key among good ones would still open the door.
+    expect(codeOf(() => providers.discord({ publicKey: [PUBLIC_HEX, hex] }))).toEqual([500, 'misconfigured']);
+  });
+
+  // libsodium's has_small_order list: all eight small-order points, y = p and p + 1, with either sign bit.
+  const SMALL_ORDER = [
+    '0000000000000000000000000000000000000000000000000000000000000000',
+    '0100000000000000000000000000000000000000000000000000000000000000',
+    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  ];
+  for (const hex of SMALL_ORDER) {
+    for (const signBit of [0, 0x80]) {
+      const raw = Buffer.from(hex, 'hex');
+      raw[31] = (raw[31] as number) | signBit;
+      it(`importPublicKey(${raw.toString('hex').slice(0, 8)}…${raw.toString('hex').slice(-4)}) → misconfigured 500`, () => {
+        expect(codeOf(() => importPublicKey(raw))).toEqual([500, 'misconfigured']);
+      });
+    }
+  }
+
+  it('real public keys (RFC 8032 §7.1, a generated one) are still imported', () => {
+    expect(() => importPublicKey(PUBLIC)).not.toThrow();
+    const generated = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(1)).publicKey;
+    expect(() => importPublicKey(generated)).not.toThrow();
   });
 });
 
