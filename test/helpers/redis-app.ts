@@ -25,7 +25,9 @@ const delayMs = Number(env.DELAY_MS ?? 0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // What the README recommends: a dead Redis fails commands at once (503) instead of queueing them.
-const client = new Redis(port, '127.0.0.1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: true });
+// commandTimeout (for a hung Redis) is generous here: on a loaded CI machine 400 concurrent requests
+// must not time out against a live one.
+const client = new Redis(port, '127.0.0.1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5000, lazyConnect: true });
 client.on('error', () => {}); // reconnects by itself; the receiver answers 503 meanwhile
 await client.connect();
 
