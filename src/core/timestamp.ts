@@ -12,7 +12,12 @@ export function parseUnixSeconds(text: string, headerName: string): number {
 
 const MILLIS = /^[0-9]{1,16}$/;
 
-/** Parses a unix-milliseconds value (HubSpot's header, Linear's body field) strictly, as unix seconds (fractional). */
+/**
+ * Parses a unix-milliseconds value (HubSpot's header, Linear's body field) strictly, as unix seconds (fractional).
+ *
+ * @example
+ * parseUnixMilliseconds('1735700000123', 'x-hubspot-request-timestamp') // 1735700000.123
+ */
 export function parseUnixMilliseconds(text: string, headerName: string): number {
   if (!MILLIS.test(text)) {
     throw new WebhookError('malformed_header', `The ${headerName} header must be a unix timestamp in milliseconds (ASCII digits).`);
@@ -20,7 +25,12 @@ export function parseUnixMilliseconds(text: string, headerName: string): number 
   return Number(text) / 1000;
 }
 
-/** Unix seconds as unix milliseconds text (HubSpot's `X-HubSpot-Request-Timestamp`). */
+/**
+ * Unix seconds as unix milliseconds text (HubSpot's `X-HubSpot-Request-Timestamp`).
+ *
+ * @example
+ * formatUnixMilliseconds(1735700000) // '1735700000000'
+ */
 export function formatUnixMilliseconds(seconds: number): string {
   return String(Math.round(seconds * 1000));
 }
@@ -32,6 +42,9 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
  * Parses an RFC 3339 date-time (`2021-03-25T05:09:27Z`, Twitch's `2019-11-16T10:11:12.634234626Z`)
  * strictly, as unix seconds (fractional to the millisecond). A date that does not exist
  * (`2021-02-30`), a missing zone, or any other shape is `malformed_header`.
+ *
+ * @example
+ * parseRfc3339('2019-11-16T10:11:12.634234626Z', 'twitch-eventsub-message-timestamp') // 1573899072.634
  */
 export function parseRfc3339(text: string, headerName: string): number {
   const match = RFC3339.exec(text);
@@ -55,7 +68,12 @@ export function parseRfc3339(text: string, headerName: string): number {
   return (utc - offsetMinutes * 60_000) / 1000;
 }
 
-/** Unix seconds as RFC 3339 in UTC, to the millisecond when there is a fraction: `2024-12-31T23:33:20Z`. */
+/**
+ * Unix seconds as RFC 3339 in UTC, to the millisecond when there is a fraction.
+ *
+ * @example
+ * formatRfc3339(1735700000) // '2025-01-01T02:53:20Z'
+ */
 export function formatRfc3339(seconds: number): string {
   const iso = new Date(Math.round(seconds * 1000)).toISOString();
   return Number.isInteger(seconds) ? iso.replace('.000Z', 'Z') : iso;

@@ -115,6 +115,10 @@ export function ecdsaCheck(options: {
  * A shared token sent as is (GitLab's `X-Gitlab-Token`): no HMAC, nothing is signed. Each
  * candidate is compared with every configured token through their SHA-256 digests, so the
  * compare is constant-time and leaks not even the token's length.
+ *
+ * @example
+ * defineProvider({ name: 'acme', signatureHeader: 'x-acme-token', signatureFormat: prefixedSignature(''),
+ *   checks: [tokenCheck({ tokens: [Buffer.from(process.env.ACME_TOKEN!)] })], signedContent: () => [] });
  */
 export function tokenCheck(options: { tokens: readonly Uint8Array[]; version?: string }): SignatureCheck {
   const digests = options.tokens.map((token) => createHash('sha256').update(token).digest());
