@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { pickString } from '../core/body.js';
 import { bodyBytes, decode, toBuffer } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
+import { getHeader } from '../core/headers.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SecretInput } from '../crypto/keys.js';
@@ -56,11 +57,31 @@ export function twilio(options: TwilioOptions): Provider {
       else verified.url = input.url;
       return verified;
     },
+    parse(verified) {
+      const parsed = inner.parse(verified);
+      const form = /^application\/x-www-form-urlencoded/i.test(getHeader(verified.headers, 'content-type') ?? '');
+      return form ? signedFieldsOnly(parsed, verified.rawBody) : parsed;
+    },
     sign(input) {
       const url = signUrl(input, urlOptions);
       return { ...inner.sign({ ...input, url }), url };
     },
   };
+}
+
+/**
+ * Twilio signs the sorted set of a repeated field's values, not their order, so a payload that
+ * kept only the last one would let anyone who reorders the body choose among them (property
+ * tests, #6). A field repeated with different values becomes the sorted array of its distinct
+ * values — exactly what was signed — and the type is found again from that payload.
+ */
+function signedFieldsOnly(parsed: ParsedDelivery, rawBody: Uint8Array): ParsedDelivery {
+  const fields = formFields(rawBody);
+  if (![...fields.values()].some((values) => values.size > 1)) return parsed;
+  // Through a Map, as core's form decoder does: a field named `__proto__` stays an own field.
+  const payload = Object.fromEntries([...fields].map(([name, values]) => [name, values.size === 1 ? [...values][0] : [...values].sort()]));
+  const { type: _type, parentTypes: _parents, ...rest } = parsed;
+  return { ...rest, payload, ...describeTwilio(payload) };
 }
 
 function signedContent(url: string, body: Uint8Array): SignedPart[] {
@@ -74,6 +95,14 @@ function signedContent(url: string, body: Uint8Array): SignedPart[] {
 
 /** Name + value of every form field, sorted by name; a repeated name's distinct values sorted (as twilio-node and twilio-python do). */
 function sortedParams(body: Uint8Array): string {
+  const fields = formFields(body);
+  let signed = '';
+  for (const name of [...fields.keys()].sort()) for (const value of [...(fields.get(name) as Set<string>)].sort()) signed += name + value;
+  return signed;
+}
+
+/** The decoded fields of a form body, each with the set of its values. */
+function formFields(body: Uint8Array): Map<string, Set<string>> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -85,9 +114,7 @@ function sortedParams(body: Uint8Array): string {
     const values = fields.get(name) ?? new Set<string>();
     fields.set(name, values.add(value));
   }
-  let signed = '';
-  for (const name of [...fields.keys()].sort()) for (const value of [...(fields.get(name) as Set<string>)].sort()) signed += name + value;
-  return signed;
+  return fields;
 }
 
 function bodyHashIn(url: string): string | undefined {

@@ -267,6 +267,21 @@ describe('twilio.parse()', () => {
     expect(parse(SMS).id).toBeUndefined();
   });
 
+  // Found by the property tests (#6): Twilio signs a repeated field's sorted values, not their order, so
+  // keeping the last value let a reordered body change the payload (and the type) without breaking the signature.
+  it('twilio.parse(): a field repeated with different values → the sorted array of them, whatever their order on the wire (#6)', () => {
+    const params = { MessageSid: 'SM1', MessageStatus: ['delivered', 'failed'], Body: ['pay 10', 'pay 9999'] };
+    const signature = sdkSign(URL_SMS, params);
+    const inOrder = provider.parse(verify(signature, 'MessageSid=SM1&MessageStatus=delivered&MessageStatus=failed&Body=pay+10&Body=pay+9999'));
+    const reordered = provider.parse(verify(signature, 'Body=pay+9999&MessageStatus=failed&Body=pay+10&MessageSid=SM1&MessageStatus=delivered'));
+    for (const parsed of [inOrder, reordered]) {
+      expect(parsed.payload).toEqual({ MessageSid: 'SM1', MessageStatus: ['delivered', 'failed'], Body: ['pay 10', 'pay 9999'] });
+      expect([parsed.type, parsed.parentTypes]).toEqual(['message', undefined]);
+    }
+    const same = { MessageSid: 'SM1', To: ['+1', '+1'] }; // one value, repeated: still a plain string
+    expect(provider.parse(verify(sdkSign(URL_SMS, same), form(same))).payload).toEqual({ MessageSid: 'SM1', To: '+1' });
+  });
+
   it('twilio.parse(): a JSON body → its type (or event_type)', () => {
     const body = '{"event_type":"com.twilio.messaging.message.delivered","data":{}}';
     const { url, signature } = sdkSignJson('https://hooks.example.com/twilio/events', body);
