@@ -9,7 +9,7 @@ import type { HeadersLike } from './types.js';
  */
 export function getHeader(headers: HeadersLike, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  if (isFetchHeaders(headers)) return headers.get(wanted) ?? undefined;
+  if (isFetchHeaders(headers)) return fetchHeader(headers, wanted);
   if (isPlainRecord(headers)) {
     // Node lower-cases incoming names, so the direct hit is the common, fast case. Own
     // properties only: `constructor` or `__proto__` must not be read off Object.prototype.
@@ -28,6 +28,15 @@ export function getHeader(headers: HeadersLike, name: string): string | undefine
     if (key.toLowerCase() === wanted) found = found === undefined ? value : `${found}, ${value}`;
   }
   return found;
+}
+
+/** `Headers.get` throws for a name fetch cannot carry (`:authority`, one with a space): such a header is simply absent. */
+function fetchHeader(headers: Headers, name: string): string | undefined {
+  try {
+    return headers.get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -111,3 +111,11 @@ describe('normalizeHeaders() with hostile names', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   });
 });
+
+describe('getHeader() with names fetch cannot carry', () => {
+  // Found by the property tests (#6): Headers.get(':authority') throws a TypeError, which reached
+  // hubspot.verify() (it looks up the Host by `:authority` too) as a non-WebhookError.
+  it.each([':authority', 'with space', 'x-é'])('getHeader(new Headers(), %j) → undefined, never a TypeError (#6)', (name) => {
+    expect(getHeader(new Headers({ host: 'example.test' }), name)).toBeUndefined();
+  });
+});
