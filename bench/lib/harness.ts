@@ -1,0 +1,134 @@
+/**
+ * A small, honest micro-benchmark harness: every contender runs a fixed number of iterations
+ * per round (calibrated once after warm-up, so no clock is read inside the loop), rounds are
+ * interleaved round-robin (the machine's noise hits every contender alike), and the figure
+ * reported is the median of the rounds.
+ */
+
+/** One thing being measured. `run` must throw when the delivery does not verify. */
+export interface Contender {
+  name: string;
+  run: () => unknown;
+  /** True when `run` returns a promise that must be awaited (e.g. @octokit/webhooks-methods). */
+  async?: boolean;
+}
+
+export type Clock = 'cpu' | 'wall';
+
+export interface HarnessOptions {
+  rounds: number;
+  roundMs: number;
+  warmupMs: number;
+  /**
+   * `cpu` (default): this process's CPU time (user + system, all its threads), so time spent
+   * descheduled while other processes run is not counted. `wall`: elapsed real time.
+   */
+  clock?: Clock;
+}
+
+export interface Measurement {
+  name: string;
+  /** Median operations per second over the rounds. */
+  opsPerSec: number;
+  /** Every round's figure, for the curious. */
+  rounds: number[];
+}
+
+let sink = 0;
+
+/** Consumes a result so the optimiser cannot drop the call. */
+function consume(value: unknown): void {
+  if (value === undefined || value === null || value === false) sink++;
+}
+
+let clock: Clock = 'cpu';
+
+/** Milliseconds on the chosen clock. */
+function now(): number {
+  if (clock === 'wall') return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function runFor(contender: Contender, iterations: number): Promise<number> {
+  const { run } = contender;
+  const start = now();
+  if (contender.async) {
+    for (let i = 0; i < iterations; i++) consume(await run());
+  } else {
+    for (let i = 0; i < iterations; i++) consume(run());
+  }
+  return now() - start;
+}
+
+/** Runs until `ms` has passed, doubling the batch; returns the observed ops/s. */
+async function warmUp(contender: Contender, ms: number): Promise<number> {
+  let iterations = 1;
+  let spent = 0;
+  let done = 0;
+  let rate = 0;
+  while (spent < ms) {
+    const elapsed = await runFor(contender, iterations);
+    spent += elapsed;
+    done += iterations;
+    rate = (iterations / Math.max(elapsed, 1e-3)) * 1000;
+    iterations = Math.min(iterations * 2, Math.max(1, Math.ceil((rate * (ms - spent)) / 1000)));
+  }
+  return done > 0 ? rate : 0;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Measures every contender; each must have passed one `run()` already (a sanity check by the caller). */
+export async function measure(contenders: readonly Contender[], options: HarnessOptions): Promise<Measurement[]> {
+  clock = options.clock ?? 'cpu';
+  const perRound = new Map<Contender, number>();
+  for (const contender of contenders) {
+    const rate = await warmUp(contender, options.warmupMs);
+    perRound.set(contender, Math.max(1, Math.round((rate * options.roundMs) / 1000)));
+  }
+  const figures = new Map<Contender, number[]>(contenders.map((contender) => [contender, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    // Rotate the starting contender each round so none is always first after a GC or a switch.
+    for (let k = 0; k < contenders.length; k++) {
+      const contender = contenders[(round + k) % contenders.length] as Contender;
+      const iterations = perRound.get(contender) as number;
+      const elapsed = await runFor(contender, iterations);
+      figures.get(contender)?.push((iterations / Math.max(elapsed, 1e-3)) * 1000);
+    }
+  }
+  if (sink < 0) console.log(sink);
+  return contenders.map((contender) => {
+    const rounds = figures.get(contender) ?? [];
+    return { name: contender.name, opsPerSec: median(rounds), rounds };
+  });
+}
+
+/** 345123 → "345k", 1234 → "1.23k", 12.3 → "12.3". */
+export function formatRate(value: number): string {
+  if (value >= 100_000) return `${Math.round(value / 1000)}k`;
+  if (value >= 10_000) return `${(value / 1000).toFixed(1)}k`;
+  if (value >= 1_000) return `${(value / 1000).toFixed(2)}k`;
+  if (value >= 100) return value.toFixed(0);
+  return value.toFixed(1);
+}
+
+export function formatRatio(value: number): string {
+  return `${value.toFixed(2)}×`;
+}
+
+export function formatBytes(size: number): string {
+  if (size >= 1024 * 1024) return `${size / (1024 * 1024)} MiB`;
+  if (size >= 1024) return `${size / 1024} KiB`;
+  return `${size} B`;
+}
+
+/** A markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
