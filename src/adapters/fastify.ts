@@ -1,28 +1,56 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
-import { readNodeBody } from './node-body.js';
+import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
-export interface FastifyPluginOptions<E extends EventSchemas | undefined = EventSchemas | undefined> {
+export interface HookguardFastifyOptions<E extends EventSchemas | undefined = EventSchemas | undefined> {
   receiver: Receiver<E>;
-  /** The route's path, e.g. `/webhooks/stripe`. */
+  /** The route's path, e.g. `/webhooks/stripe` (under the `prefix` it is registered with, if any). */
   path: string;
 }
 
+/** In Fastify the body is gone only when something outside the plugin's own context read it. */
+export const FASTIFY_CONSUMED =
+  "The request body was already read before hookguard's route handler ran, so the raw bytes the signature covers are " +
+  "gone. Register hookguard's fastifyPlugin in its own encapsulated context (app.register(fastifyPlugin, { receiver, path })) " +
+  "— not wrapped in fastify-plugin — and don't add a content-type parser, `fastify-raw-body` or a hook that reads " +
+  'request.raw (onRequest/preParsing/preHandler) for its route.';
+
 const EMPTY = new Uint8Array(0);
+/** Where the plugin keeps a request's Content-Type while Fastify's own content-type check is kept away from it. */
+const CONTENT_TYPE = Symbol('hookguard.contentType');
+
+type RawRequest = NodeBodyRequest & { [CONTENT_TYPE]?: string | undefined };
 
 /**
- * A Fastify plugin registering one route at `path` for every method. Its content-type parser
- * leaves the body unread, and is scoped to this plugin (no `fastify-plugin` wrapper), so the rest
- * of the app keeps its JSON parser.
+ * A Fastify plugin answering every method on `path` (POST is verified; anything else gets 405
+ * with `Allow: POST`). It is encapsulated on purpose — never wrap it in `fastify-plugin` — so its
+ * content-type handling stays inside its own context and the rest of the app keeps its JSON
+ * parser. On its route Fastify reads nothing: any Content-Type, or none, reaches the receiver,
+ * and `receiver.maxBodyBytes` (not Fastify's `bodyLimit`) decides the body limit, while streaming.
  *
  * @example
- * app.register(fastifyPlugin, { receiver, path: '/webhooks' });
+ * import Fastify from 'fastify';
+ * import { fastifyPlugin } from 'hookguard/fastify';
+ *
+ * const app = Fastify();
+ * app.register(fastifyPlugin, { receiver, path: '/webhooks' }); // the rest of `app` keeps its parsers
+ * await app.listen({ port: 3000 });
  */
-export async function fastifyPlugin(app: FastifyInstance, options: FastifyPluginOptions): Promise<void> {
+export async function fastifyPlugin<E extends EventSchemas | undefined>(app: FastifyInstance, options: HookguardFastifyOptions<E>): Promise<void> {
   const { receiver, path } = options;
+  // Fastify refuses a malformed Content-Type (415) before any parser runs, and a QUERY without
+  // one (400); set it aside so the receiver, like every other adapter, is what decides.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw as RawRequest;
+    if (request.method !== 'QUERY' && raw.headers['content-type'] !== undefined) {
+      raw[CONTENT_TYPE] = raw.headers['content-type'];
+      delete raw.headers['content-type'];
+    }
+    done();
+  });
+  // Within this context only: one parser for every type, which leaves the stream unread.
   app.removeAllContentTypeParsers();
-  // Leave the stream untouched: hookguard reads the raw bytes itself, with its own limit and decoding.
   app.addContentTypeParser('*', (_request: FastifyRequest, _payload: unknown, done: (error: Error | null, body?: unknown) => void) => {
     done(null, undefined);
   });
@@ -33,16 +61,25 @@ export async function fastifyPlugin(app: FastifyInstance, options: FastifyPlugin
   });
 }
 
-async function answer(receiver: Receiver<EventSchemas | undefined>, request: FastifyRequest): Promise<ReceiveResult> {
-  const input = { method: request.method, url: request.url, headers: request.headers };
+async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: FastifyRequest): Promise<ReceiveResult> {
+  const raw = request.raw as RawRequest;
+  if (CONTENT_TYPE in raw) {
+    raw.headers['content-type'] = raw[CONTENT_TYPE];
+    delete raw[CONTENT_TYPE];
+  }
+  const input = { method: request.method, url: request.url, headers: raw.headers };
   if (request.method !== 'POST') return receiver.receive({ ...input, body: EMPTY });
   let body: Buffer;
   try {
-    body = await readNodeBody(request.raw, receiver.maxBodyBytes);
+    body = await readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED);
   } catch (error) {
     return receiver.fail(error);
   }
-  return receiver.receive({ ...input, body });
+  try {
+    return await receiver.receive({ ...input, body });
+  } catch (error) {
+    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
+  }
 }
 
 export default fastifyPlugin;

@@ -2,33 +2,56 @@ import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { readRequestBody } from './web-body.js';
 
-const CONSUMED =
-  'The request body was already read (request.json(), request.text(), a validator or a body-parsing middleware), so the raw bytes the signature covers are gone. ' +
-  'Pass the untouched Request to the handler: in Next.js `export const POST = fetchHandler(receiver)` without reading the body first; in Hono `app.post(path, (c) => handle(c.req.raw))` with no validator on that route.';
+/** Next.js App Router, Hono, Bun, Deno, Workers: where a fetch Request's body gets read first. */
+export const FETCH_CONSUMED =
+  'The Request body was already read (request.json(), request.text(), request.formData(), a validator or a ' +
+  'body-reading middleware), so the raw bytes the signature covers are gone. Hand fetchHandler() the untouched ' +
+  'Request: in Next.js, `export const POST = fetchHandler(receiver)` in the route file, with nothing in it or in ' +
+  "middleware reading the body (read a request.clone() if you must); in Hono, `app.post(path, (c) => handle(c.req.raw))` " +
+  'with no validator or c.req.json()/parseBody() before it on that route.';
+
+/** Statuses whose responses must have a null body (`new Response('', { status: 204 })` throws). */
+const NULL_BODY = new Set([204, 205, 304]);
 
 /**
- * A `(request: Request) => Promise<Response>` handler: Next.js App Router route handlers, Hono,
- * Bun, Deno, Cloudflare Workers.
+ * A `(request: Request) => Promise<Response>` handler for fetch-style hosts: Next.js App Router
+ * route handlers, Hono, Bun, Deno and Cloudflare Workers. The body is read as a stream with
+ * `receiver.maxBodyBytes` applied while reading (decoded size too, for `Content-Encoding: gzip |
+ * deflate`); any method but POST gets 405 with `Allow: POST`, its body unread.
  *
  * @example
- * // app/api/webhooks/route.ts
+ * // app/api/webhooks/route.ts (Next.js App Router)
+ * import { fetchHandler } from 'hookguard/fetch';
+ * import { receiver } from '@/lib/webhooks';
+ *
  * export const POST = fetchHandler(receiver);
+ * @example
+ * // Bun, Deno, Cloudflare Workers
+ * export default { fetch: fetchHandler(receiver) };
  */
 export function fetchHandler<E extends EventSchemas | undefined>(receiver: Receiver<E>): (request: Request) => Promise<Response> {
   return async function hookguardFetch(request) {
-    const input = { method: request.method, url: request.url, headers: request.headers };
-    if (request.method.toUpperCase() !== 'POST') return toResponse(await receiver.receive({ ...input, body: new Uint8Array(0) }));
-    let body: Uint8Array;
-    try {
-      body = await readRequestBody(request, receiver.maxBodyBytes, CONSUMED);
-    } catch (error) {
-      return toResponse(receiver.fail(error));
-    }
-    return toResponse(await receiver.receive({ ...input, body }));
+    return toResponse(await answer(receiver, request));
   };
 }
 
+async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: Request): Promise<ReceiveResult> {
+  const input = { method: request.method, url: request.url, headers: request.headers };
+  if (request.method.toUpperCase() !== 'POST') return receiver.receive({ ...input, body: new Uint8Array(0) });
+  let body: Uint8Array;
+  try {
+    body = await readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED);
+  } catch (error) {
+    return receiver.fail(error);
+  }
+  try {
+    return await receiver.receive({ ...input, body });
+  } catch (error) {
+    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
+  }
+}
+
 function toResponse(result: ReceiveResult): Response {
-  const empty = result.status === 204 || result.status === 304;
-  return new Response(empty ? null : result.body, { status: result.status, headers: result.headers });
+  const body = NULL_BODY.has(result.status) ? null : result.body;
+  return new Response(body, { status: result.status, headers: result.headers });
 }

@@ -1,20 +1,29 @@
 import { Buffer } from 'node:buffer';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { WebhookError } from '../core/errors.js';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
 
-/** The parts of an API Gateway REST (v1), HTTP API (v2) or function URL event that matter here. */
+/**
+ * The parts of an API Gateway REST API (payload 1.0), HTTP API (payload 2.0) or Lambda function
+ * URL event that matter here; `APIGatewayProxyEvent` and `APIGatewayProxyEventV2` from
+ * `@types/aws-lambda` are assignable to it.
+ */
 export interface LambdaHttpEvent {
+  /** Payload 2.0: `"2.0"`; REST APIs send `"1.0"` or nothing. */
+  version?: string;
   /** REST API (payload 1.0). */
   httpMethod?: string;
   path?: string;
   multiValueHeaders?: Record<string, string[] | undefined> | null;
+  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
   /** HTTP API / function URL (payload 2.0). */
-  requestContext?: { http?: { method?: string; path?: string }; domainName?: string } | null;
+  requestContext?: { http?: { method?: string; path?: string }; domainName?: string; path?: string } | null;
   rawPath?: string;
   rawQueryString?: string;
   headers?: Record<string, string | undefined> | null;
+  /** The body as API Gateway passes it: text, or base64 when `isBase64Encoded`. */
   body?: string | null;
   isBase64Encoded?: boolean;
 }
@@ -26,79 +35,112 @@ export interface LambdaHttpResult {
   isBase64Encoded: boolean;
 }
 
-const CONSUMED =
-  'The Lambda event has no usable body: configure the API Gateway integration as a proxy (Lambda proxy integration / payload 1.0 or 2.0) so the body arrives untouched, with binary media types or isBase64Encoded for non-text bodies, and no mapping template that re-serialises JSON.';
+/** Lambda loses bodies in its own ways: a non-proxy integration, or middleware that parsed `event.body`. */
+export const LAMBDA_CONSUMED =
+  'The Lambda event carries no raw request body. Use a Lambda proxy integration (REST API) or an HTTP API / ' +
+  'function URL (payload 1.0 or 2.0), with no mapping template that re-serialises the JSON, and add */* (or the ' +
+  "sender's content type) to the REST API's binary media types so bodies arrive base64-encoded and byte-exact. " +
+  'Remove body-parsing middleware (e.g. middy httpJsonBodyParser / httpUrlEncodeBodyParser) in front of lambdaHandler(): ' +
+  'it replaces event.body with an object, and the bytes the signature covers are gone.';
+
+const INFLATE: Readonly<Record<string, (buffer: Buffer, options: ZlibOptions) => Buffer>> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
 
 /**
- * An AWS Lambda handler for API Gateway (REST and HTTP APIs) and function URLs. Base64 bodies
- * are decoded back to the exact bytes, which is what most serverless verification failures get wrong.
+ * An AWS Lambda handler for API Gateway REST APIs (Lambda proxy integration, payload 1.0), HTTP
+ * APIs (payload 1.0 or 2.0) and Lambda function URLs. Base64 bodies are decoded back to the exact
+ * bytes the sender signed — mangled serverless bodies are one of the most common causes of failed
+ * verification. `Content-Encoding: gzip | deflate | br` bodies are inflated with the decoded size
+ * held to `receiver.maxBodyBytes`. The answer is always text JSON (`isBase64Encoded: false`).
  *
  * @example
+ * import { lambdaHandler } from 'hookguard/lambda';
+ *
  * export const handler = lambdaHandler(receiver);
  */
 export function lambdaHandler<E extends EventSchemas | undefined>(receiver: Receiver<E>): (event: LambdaHttpEvent) => Promise<LambdaHttpResult> {
   return async function hookguardLambda(event) {
-    const method = event.requestContext?.http?.method ?? event.httpMethod ?? 'POST';
-    const headers = mergedHeaders(event);
-    const input = { method, url: urlOf(event, headers), headers };
-    if (method.toUpperCase() !== 'POST') return toLambda(await receiver.receive({ ...input, body: new Uint8Array(0) }));
-    let body: Uint8Array;
-    try {
-      body = decodeEventBody(event, headers['content-encoding'], receiver.maxBodyBytes);
-    } catch (error) {
-      return toLambda(receiver.fail(error));
-    }
-    return toLambda(await receiver.receive({ ...input, body }));
+    return toLambda(await answer(receiver, event));
   };
 }
 
+async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, event: LambdaHttpEvent): Promise<ReceiveResult> {
+  const method = event.requestContext?.http?.method ?? event.httpMethod;
+  if (method === undefined) return receiver.fail(new WebhookError('misconfigured', LAMBDA_CONSUMED));
+  const headers = mergedHeaders(event);
+  const input = { method, url: urlOf(event, headers), headers };
+  if (method.toUpperCase() !== 'POST') return receiver.receive({ ...input, body: new Uint8Array(0) });
+  let body: Uint8Array;
+  try {
+    body = eventBody(event, headers['content-encoding'], receiver.maxBodyBytes);
+  } catch (error) {
+    return receiver.fail(error);
+  }
+  try {
+    return await receiver.receive({ ...input, body });
+  } catch (error) {
+    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
+  }
+}
+
+/** Payload 1.0 has both maps (multiValueHeaders holds every value); 2.0 joins repeats with commas itself. */
 function mergedHeaders(event: LambdaHttpEvent): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
     if (values && values.length > 0) headers[name.toLowerCase()] = values.join(', ');
   }
   for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined && headers[name.toLowerCase()] === undefined) headers[name.toLowerCase()] = value;
+    const lower = name.toLowerCase();
+    if (value !== undefined && headers[lower] === undefined) headers[lower] = value;
   }
   return headers;
 }
 
+/** The URL the sender called, as far as the event tells it (for schemes that sign the URL). */
 function urlOf(event: LambdaHttpEvent, headers: Record<string, string>): string {
+  const protocol = headers['x-forwarded-proto'] ?? 'https';
   const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
-  const path = event.rawPath ?? event.path ?? '/';
-  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-  return `https://${host}${path}${query}`;
+  if (event.rawPath !== undefined) {
+    return `${protocol}://${host}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+  }
+  const path = event.requestContext?.path ?? event.path ?? '/';
+  const query = new URLSearchParams();
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    for (const value of values ?? []) query.append(name, value);
+  }
+  const search = query.toString();
+  return `${protocol}://${host}${path}${search ? `?${search}` : ''}`;
 }
 
-function decodeEventBody(event: LambdaHttpEvent, contentEncoding: string | undefined, limit: number): Uint8Array {
-  if (event.body === undefined) throw new WebhookError('misconfigured', CONSUMED);
-  const text = event.body ?? '';
-  const raw = event.isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-  const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
-  if (encoding === 'identity' || encoding === '') return checkSize(raw, limit);
+/** The exact body bytes: base64 decoded, then inflated for a Content-Encoding, each held to `limit`. */
+function eventBody(event: LambdaHttpEvent, contentEncoding: string | undefined, limit: number): Uint8Array {
+  const text: unknown = event.body ?? ''; // HTTP APIs leave `body` out when there is none; REST APIs send null
+  if (typeof text !== 'string') throw new WebhookError('misconfigured', LAMBDA_CONSUMED);
+  const wire = event.isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  if (wire.byteLength > limit) throw bodyTooLarge(limit);
+  const encoding = contentEncodingOf(contentEncoding);
+  if (encoding === undefined) return wire;
+  const inflate = INFLATE[encoding];
+  if (inflate === undefined) throw unsupportedEncoding(contentEncoding ?? '');
   if (!event.isBase64Encoded) {
-    throw new WebhookError('invalid_body', `A ${encoding}-encoded body must reach Lambda base64-encoded (add */* to the API's binary media types).`);
+    throw new WebhookError(
+      'invalid_body',
+      `A ${encoding}-encoded body reached Lambda as text, so its bytes are lost; add */* to the API's binary media types so it arrives base64-encoded.`,
+    );
   }
-  const inflate = encoding === 'gzip' || encoding === 'x-gzip' ? gunzipSync : encoding === 'deflate' ? inflateSync : encoding === 'br' ? brotliDecompressSync : undefined;
-  if (!inflate) throw new WebhookError('invalid_body', `Content-Encoding "${encoding}" is not supported (gzip, deflate and br are).`);
   try {
     // maxOutputLength stops inflating at the limit: a zip bomb never expands in memory.
-    return inflate(raw, { maxOutputLength: limit });
+    return inflate(wire, { maxOutputLength: limit });
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
-    throw new WebhookError('invalid_body', `The ${encoding} body could not be decoded.`, { cause: error });
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw bodyTooLarge(limit);
+    throw undecodableBody(error);
   }
-}
-
-function checkSize(body: Buffer, limit: number): Buffer {
-  if (body.byteLength > limit) throw tooLarge(limit);
-  return body;
-}
-
-function tooLarge(limit: number): WebhookError {
-  return new WebhookError('body_too_large', `The body is larger than maxBodyBytes (${limit} bytes).`);
 }
 
 function toLambda(result: ReceiveResult): LambdaHttpResult {
-  return { statusCode: result.status, headers: result.headers, body: result.body, isBase64Encoded: false };
+  return { statusCode: result.status, headers: { ...result.headers }, body: result.body, isBase64Encoded: false };
 }

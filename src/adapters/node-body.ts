@@ -3,14 +3,16 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import getRawBody from 'raw-body';
 import { WebhookError, isWebhookError } from '../core/errors.js';
+import { abortedBody, bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
 
 /** A Node request as hosts hand it over: Express may have set `body`, GCF/Firebase set `rawBody`. */
 export type NodeBodyRequest = IncomingMessage & { body?: unknown; rawBody?: unknown; _body?: unknown };
 
-const CONSUMED =
-  'express.json() (or another body parser) already consumed the request body, so its raw bytes — which the ' +
-  "signature covers — are gone. Mount hookguard's middleware before express.json(), or exclude the webhook path " +
-  "from it, or use express.raw({ type: '*/*' }) on this route.";
+/** The default `consumedMessage`: Express 4 and 5 (where body-parser is the usual culprit). */
+export const EXPRESS_CONSUMED =
+  'express.json() (or another body parser: express.urlencoded(), express.text(), body-parser on Express 4) already ' +
+  "consumed the request body, so its raw bytes — which the signature covers — are gone. Mount hookguard's " +
+  "middleware before express.json(), or exclude the webhook path from it, or use express.raw({ type: '*/*' }) on this route.";
 
 /**
  * Reads the exact body bytes of a Node request once, wherever the host left them: `req.rawBody`
@@ -20,26 +22,27 @@ const CONSUMED =
  * Senders sign the uncompressed body, so the decoded bytes are what is returned and verified.
  *
  * Throws `WebhookError`: `body_too_large`, `invalid_body` (aborted, corrupt or unknown encoding),
- * `misconfigured` (another parser consumed the body and kept no copy of its bytes).
+ * `misconfigured` with `consumedMessage` (another parser consumed the body and kept no copy of
+ * its bytes): each adapter passes the fix for its own framework.
  *
  * @example
- * const body = await readNodeBody(req, receiver.maxBodyBytes);
+ * const body = await readNodeBody(req, receiver.maxBodyBytes, FASTIFY_CONSUMED);
  */
-export async function readNodeBody(req: NodeBodyRequest, limit: number): Promise<Buffer> {
+export async function readNodeBody(req: NodeBodyRequest, limit: number, consumedMessage: string = EXPRESS_CONSUMED): Promise<Buffer> {
   const kept = keptBody(req);
   if (kept !== undefined) {
-    if (kept.byteLength > limit) throw tooLarge(limit);
+    if (kept.byteLength > limit) throw bodyTooLarge(limit);
     return kept;
   }
   // body-parser sets `_body` once it has read a body; Express 4's also sets `req.body = {}` on
   // requests it skipped, so only the stream's own state says whether the bytes are still there.
   if (req._body === true || req.readableEnded || req.readableDidRead) {
-    throw new WebhookError('misconfigured', CONSUMED);
+    throw new WebhookError('misconfigured', consumedMessage);
   }
-  if (req.destroyed) throw aborted();
+  if (req.destroyed) throw abortedBody();
 
   const declared = contentLength(req);
-  if (declared !== undefined && declared > limit) throw tooLarge(limit);
+  if (declared !== undefined && declared > limit) throw bodyTooLarge(limit);
   const decoder = createDecoder(req.headers['content-encoding']);
   try {
     if (decoder === undefined) return await getRawBody(req, { limit, length: declared ?? null });
@@ -69,10 +72,9 @@ function contentLength(req: IncomingMessage): number | undefined {
 
 /** A zlib stream for the body's Content-Encoding; undefined for none/identity. */
 function createDecoder(header: string | undefined): Transform | undefined {
-  const encoding = (header ?? '').trim().toLowerCase();
+  const encoding = contentEncodingOf(header);
   switch (encoding) {
-    case '':
-    case 'identity':
+    case undefined:
       return undefined;
     case 'gzip':
     case 'x-gzip':
@@ -82,10 +84,7 @@ function createDecoder(header: string | undefined): Transform | undefined {
     case 'br':
       return createBrotliDecompress();
     default:
-      throw new WebhookError(
-        'invalid_body',
-        `Unsupported Content-Encoding ${JSON.stringify(header)}; send the body as identity, gzip, deflate or br.`,
-      );
+      throw unsupportedEncoding(header ?? '');
   }
 }
 
@@ -98,10 +97,10 @@ async function readDecoded(req: IncomingMessage, decoder: Transform, limit: numb
   let wire = 0;
   const onData = (chunk: Buffer): void => {
     wire += chunk.byteLength;
-    if (wire > limit) decoder.destroy(tooLarge(limit));
+    if (wire > limit) decoder.destroy(bodyTooLarge(limit));
   };
   const onAbort = (): void => {
-    if (!req.readableEnded) decoder.destroy(aborted());
+    if (!req.readableEnded) decoder.destroy(abortedBody());
   };
   req.on('data', onData);
   req.once('aborted', onAbort);
@@ -113,7 +112,7 @@ async function readDecoded(req: IncomingMessage, decoder: Transform, limit: numb
   } catch (error) {
     // What is neither ours nor raw-body's (which carry a `type`) comes from zlib: a corrupt stream.
     if (isWebhookError(error) || typeof (error as { type?: unknown }).type === 'string') throw error;
-    throw new WebhookError('invalid_body', 'The body could not be decoded with its Content-Encoding (corrupt or truncated).', { cause: error });
+    throw undecodableBody(error);
   } finally {
     req.off('data', onData);
     req.off('aborted', onAbort);
@@ -128,8 +127,8 @@ async function readDecoded(req: IncomingMessage, decoder: Transform, limit: numb
 function toWebhookError(error: unknown, limit: number): WebhookError {
   if (isWebhookError(error)) return error;
   const type = (error as { type?: unknown }).type;
-  if (type === 'entity.too.large') return tooLarge(limit);
-  if (type === 'request.aborted') return aborted();
+  if (type === 'entity.too.large') return bodyTooLarge(limit);
+  if (type === 'request.aborted') return abortedBody();
   if (type === 'request.size.invalid') {
     return new WebhookError('invalid_body', 'The body ended before the length its Content-Length header declares.', { cause: error });
   }
@@ -139,10 +138,3 @@ function toWebhookError(error: unknown, limit: number): WebhookError {
   return new WebhookError('invalid_body', 'The request body could not be read.', { cause: error });
 }
 
-function tooLarge(limit: number): WebhookError {
-  return new WebhookError('body_too_large', `The body is larger than the receiver's maxBodyBytes (${limit} bytes, decoded size).`);
-}
-
-function aborted(): WebhookError {
-  return new WebhookError('invalid_body', 'The request was aborted before its body was fully received.');
-}

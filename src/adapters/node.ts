@@ -4,34 +4,42 @@ import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface NodeHandlerOptions {
-  /** Answer only this path (query string ignored); other paths get 404. Default: every path. */
+  /** Answer only this path (query string ignored); any other path gets 404. Default: every path. */
   path?: string;
 }
 
+/** node:http, and the hosts that hand out its request objects, with their own ways to lose the body. */
+export const NODE_CONSUMED =
+  'Something read the request stream before nodeHandler() did (a body parser in a connect/polka stack, ' +
+  "Next.js pages/api's built-in bodyParser, or a req.on('data') listener), so the raw bytes the signature " +
+  'covers are gone. Call the nodeHandler() listener first for the webhook path, with nothing reading the ' +
+  'request before it; in a Next.js pages/api route, `export const config = { api: { bodyParser: false } }`.';
+
 const EMPTY = new Uint8Array(0);
-const NOT_FOUND: ReceiveResult = {
-  status: 404,
-  headers: { 'content-type': 'application/json; charset=utf-8' },
-  body: JSON.stringify({ error: { code: 'not_found', message: 'No webhook endpoint at this path.' } }),
-};
 
 /**
  * A `(req, res)` listener for `http.createServer`, and anything else that hands out Node's
- * `IncomingMessage`/`ServerResponse` (Next.js pages API routes with `bodyParser: false`, Google
- * Cloud Functions, Firebase).
+ * `IncomingMessage`/`ServerResponse` (Next.js pages/api routes with `bodyParser: false`, Google
+ * Cloud Functions and Firebase, whose `req.rawBody` it uses). The body is read with the same
+ * streaming limit and Content-Encoding handling as the Express middleware. With `path`, other
+ * paths get 404; a non-POST request on the path gets 405 with `Allow: POST`.
  *
  * @example
- * http.createServer(nodeHandler(receiver, { path: '/webhooks' })).listen(3000);
+ * import { createServer } from 'node:http';
+ * import { nodeHandler } from 'hookguard/node';
+ *
+ * createServer(nodeHandler(receiver, { path: '/webhooks' })).listen(3000);
  */
 export function nodeHandler<E extends EventSchemas | undefined>(
   receiver: Receiver<E>,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const { path } = options;
   return function hookguardNode(req, res) {
-    answer(receiver, req, options.path).then(
-      (result) => send(res, result),
-      (error: unknown) => send(res, receiver.fail(error)),
-    );
+    answer(receiver, req, path)
+      .catch((error: unknown) => receiver.fail(error))
+      .then((result) => send(res, result))
+      .catch(() => res.destroy()); // writing the answer failed (socket gone): nothing is left to tell the sender
   };
 }
 
@@ -39,20 +47,29 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
   const url = req.url ?? '/';
   if (path !== undefined && pathOf(url) !== path) {
     req.resume();
-    return NOT_FOUND;
+    return notFound();
   }
-  const input = { method: req.method ?? 'POST', url, headers: req.headers };
+  const input = { method: req.method ?? 'GET', url, headers: req.headers };
   if (input.method !== 'POST') {
-    req.resume();
+    req.resume(); // 405 without reading the body; drained so the answer reaches a sender still uploading
     return receiver.receive({ ...input, body: EMPTY });
   }
   let body: Buffer;
   try {
-    body = await readNodeBody(req, receiver.maxBodyBytes);
+    body = await readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED);
   } catch (error) {
     return receiver.fail(error);
   }
   return receiver.receive({ ...input, body });
+}
+
+/** Routing, not a delivery refusal: no WebhookError code, and nothing reported to onError. */
+function notFound(): ReceiveResult {
+  return {
+    status: 404,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error: { code: 'not_found', message: 'No webhook endpoint at this path.' } }),
+  };
 }
 
 function pathOf(url: string): string {
@@ -61,7 +78,7 @@ function pathOf(url: string): string {
 }
 
 function send(res: ServerResponse, result: ReceiveResult): void {
-  if (res.headersSent) return;
+  if (res.headersSent) return; // another listener already answered: the response is theirs
   res.statusCode = result.status;
   for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
   res.end(result.body);

@@ -5,8 +5,6 @@
  * every way of mounting the middleware; and every valid fixture vector of the first provider set.
  */
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import express, { type RequestHandler } from 'express';
 import express4 from 'express4';
@@ -19,10 +17,10 @@ import type { Provider } from '../../src/providers/types.js';
 import { createReceiver } from '../../src/receiver/create-receiver.js';
 import type { Delivery, EventSchemas, Receiver, ReceiverOptions } from '../../src/receiver/types.js';
 import type { DedupeStore } from '../../src/stores/types.js';
+import { listen, type Listening } from '../helpers/server.js';
 import { loadVectors, type Vector, type VectorProvider } from '../helpers/vectors.js';
 
 type ExpressModule = typeof express;
-type App = ReturnType<ExpressModule>;
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const provider = providers.standardWebhooks({ secret: SECRET });
@@ -60,24 +58,6 @@ function postBytes(url: string, path: string, headers: Record<string, string>, b
 
 function withBytes(test: request.Test, body: Buffer): request.Test {
   return test.serialize((bytes: unknown) => bytes as string).send(body);
-}
-
-interface Listening {
-  url: string;
-  close(): Promise<void>;
-}
-
-async function listen(app: App): Promise<Listening> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 describe.each([

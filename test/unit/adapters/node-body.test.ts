@@ -266,6 +266,14 @@ describe('readNodeBody()', () => {
     expect(answer.body.message).toContain("express.raw({ type: '*/*' })");
   });
 
+  it('names the fix its caller passes as consumedMessage (each adapter names its framework’s) → [500, misconfigured]', async () => {
+    const { req } = fakeRequest([payload], {});
+    req.body = { parsed: true };
+    req._body = true;
+    const error = await readNodeBody(req, 1024, 'Register the plugin in its own context.').catch((e: unknown) => e);
+    expect(isWebhookError(error) && [error.status, error.code, error.message]).toEqual([500, 'misconfigured', 'Register the plugin in its own context.']);
+  });
+
   it('refuses a stream that was already read with no copy kept → [500, misconfigured]', async () => {
     const answer = await send({ headers: { 'x-prepare': 'stream-read' }, chunks: [payload] });
     expect([answer.status, answer.body.code]).toEqual([500, 'misconfigured']);
