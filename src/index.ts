@@ -5,7 +5,7 @@
  * @module
  */
 export { createReceiver } from './receiver/create-receiver.js';
-export type { Receiver, ReceiverOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
+export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
 export { providers } from './providers/index.js';
 export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody } from './node-body.js';
 
 const EMPTY = new Uint8Array(0);
@@ -13,7 +14,8 @@ const EMPTY = new Uint8Array(0);
  * Mount it before (or instead of) `express.json()` on the webhook path: the signature covers
  * the raw bytes, which a JSON parser consumes. `express.raw({ type: '*\/*' })` in front is fine.
  * A `Content-Encoding: gzip | deflate | br` body is decoded and verified as the uncompressed
- * bytes (what senders sign); `receiver.maxBodyBytes` limits the decoded size.
+ * bytes (what senders sign); `receiver.maxBodyBytes` limits the decoded size, and a body still
+ * arriving after `receiver.bodyTimeoutMs` answers 408 `body_timeout` (connection closed).
  *
  * @example
  * import express from 'express';
@@ -40,7 +42,7 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
   if (req.method !== 'POST') return receiver.receive({ ...input, body: EMPTY });
   let body: Buffer;
   try {
-    body = await readNodeBody(req, receiver.maxBodyBytes);
+    body = await withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes), receiver.bodyTimeoutMs);
   } catch (error) {
     return receiver.fail(error);
   }

@@ -11,12 +11,15 @@ export const ERROR_STATUS = {
   timestamp_too_old: 401,
   timestamp_in_future: 401,
   method_not_allowed: 405,
+  body_timeout: 408,
   in_flight: 409,
   body_too_large: 413,
   schema_mismatch: 422,
   handler_failed: 500,
   misconfigured: 500,
   store_unavailable: 503,
+  handler_timeout: 503,
+  shutting_down: 503,
 } as const;
 
 export type WebhookErrorCode = keyof typeof ERROR_STATUS;

@@ -30,5 +30,7 @@ export function errorResult(error: unknown): ReceiveResult {
   if (webhookError.issues) payload.issues = webhookError.issues;
   const headers: Record<string, string> = { ...JSON_HEADERS };
   if (webhookError.code === 'method_not_allowed') headers.allow = 'POST';
+  // The rest of a body that timed out is still on its way: this connection cannot carry another request.
+  if (webhookError.code === 'body_timeout') headers.connection = 'close';
   return { status: webhookError.status, headers, body: JSON.stringify({ error: payload }) };
 }

@@ -1,6 +1,7 @@
 import { WebhookError } from '../core/errors.js';
 import { successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
+import { Lifecycle } from '../receiver/lifecycle.js';
 import { PIPELINE, pipelineOf } from '../receiver/pipeline.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { jobIdFor, toJob, type DeliveryJob } from './job.js';
@@ -57,6 +58,7 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
     removeOnFail: false,
   };
   const timeoutMs = positive(options.enqueueTimeoutMs ?? 5000, 'enqueueTimeoutMs', false);
+  const lifecycle = new Lifecycle();
 
   async function receive(input: DeliveryInput): Promise<ReceiveResult> {
     let prepared;
@@ -90,8 +92,11 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
       receiver.onError(handler);
       return queued;
     },
-    receive,
+    // After close(), new deliveries answer 503 shutting_down; adds already under way finish.
+    receive: (input) => lifecycle.track(() => receive(input)).catch((error: unknown) => receiver.fail(error)),
+    close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: receiver.maxBodyBytes,
+    bodyTimeoutMs: receiver.bodyTimeoutMs,
     provider: receiver.provider,
     fail: (error) => receiver.fail(error),
   };

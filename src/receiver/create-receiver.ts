@@ -1,6 +1,7 @@
 import { errorResult } from '../core/result.js';
 import { memoryStore } from '../stores/memory.js';
 import { parseOptions } from './options.js';
+import { Lifecycle } from './lifecycle.js';
 import { PIPELINE } from './pipeline.js';
 import { asWebhookError, createPipeline } from './receive.js';
 import { Router } from './router.js';
@@ -22,6 +23,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
   const resolved = parseOptions(options, () => memoryStore());
   const router = new Router();
   const pipeline = createPipeline(resolved, router);
+  const lifecycle = new Lifecycle();
 
   const receiver: Receiver<E> = {
     on(type, handler) {
@@ -36,8 +38,11 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       router.onError(handler);
       return receiver;
     },
-    receive: pipeline.receive,
+    // pipeline.receive answers every failure itself; what track() throws is `shutting_down`.
+    receive: (input) => lifecycle.track(() => pipeline.receive(input)).catch((error: unknown) => receiver.fail(error)),
+    close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
+    bodyTimeoutMs: resolved.bodyTimeoutMs,
     provider: resolved.provider,
     fail(error) {
       const webhookError = asWebhookError(error);

@@ -6,6 +6,18 @@ import type { StandardSchemaV1 } from './standard-schema.js';
 import type { EventSchemas, UnhandledPolicy } from './types.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Longer than any major sender waits for an answer (GitHub 10 s, Stripe 20 s, Svix 15 s): only a hung handler meets it. */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
+/** Enough for the 1 MiB default at ~35 KB/s, or GitHub's 25 MiB at ~1 MB/s; a slow drip meets it. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/** setTimeout's ceiling: a larger delay fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+const milliseconds = z
+  .union([z.literal(false), z.number().int().positive().max(MAX_TIMER_MS)], {
+    error: `must be a whole number of milliseconds between 1 and ${MAX_TIMER_MS}, or false to turn it off`,
+  })
+  .optional();
 
 const fn = z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function');
 
@@ -29,6 +41,8 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   unhandled: z.enum(['ignore', 'reject']).optional(),
+  handlerTimeoutMs: milliseconds,
+  bodyTimeoutMs: milliseconds,
 });
 
 /** Any Standard Schema v1: an object (zod, valibot) or a callable (arktype) with `~standard.validate`. */
@@ -46,6 +60,10 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   dedupe: DedupeStore | false;
   unhandled: UnhandledPolicy;
+  /** Handlers that have not settled by then answer 503 `handler_timeout`; false: no limit. */
+  handlerTimeoutMs: number | false;
+  /** Adapters that read a stream give up on a body after this long: 408 `body_timeout`; false: no limit. */
+  bodyTimeoutMs: number | false;
 }
 
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
@@ -58,7 +76,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
       issue.path[0] === 'provider'
         ? 'createReceiver(): `provider` must be a provider built with providers.X(…), e.g. providers.stripe({ secret }).'
         : issue.code === 'unrecognized_keys'
-        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled.`
+        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, handlerTimeoutMs, bodyTimeoutMs.`
         : `createReceiver(): \`${name}\` ${issue.message}.`;
     throw new WebhookError('misconfigured', message);
   }
@@ -75,6 +93,8 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     maxBodyBytes: value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     dedupe: original.dedupe === undefined ? defaultStore() : original.dedupe,
     unhandled: value.unhandled ?? 'ignore',
+    handlerTimeoutMs: value.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
+    bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
   };
 }
 

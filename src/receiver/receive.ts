@@ -50,7 +50,7 @@ export interface Pipeline {
  * that makes the sender retry.
  */
 export function createPipeline(options: ResolvedOptions, router: Router): Pipeline {
-  const { provider, events, dedupe, unhandled, maxBodyBytes, toleranceSeconds } = options;
+  const { provider, events, dedupe, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs } = options;
 
   async function prepare(input: DeliveryInput): Promise<PreparedDelivery | ReceiveResult> {
     if (input.method !== undefined && input.method.toUpperCase() !== 'POST') {
@@ -97,11 +97,15 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
         if (claim === 'in_flight') {
           throw new WebhookError('in_flight', `Delivery ${id} is being handled right now; retry later.`);
         }
+        if (claim !== 'claimed') {
+          // Fail closed: a store that answers anything else cannot be trusted to have claimed the id.
+          throw new WebhookError('store_unavailable', `The dedupe store answered ${JSON.stringify(String(claim))} to claim(); expected claimed, in_flight or duplicate. The sender should retry.`);
+        }
       }
 
       let result: ReceiveResult;
       try {
-        result = await handle(prepared);
+        result = await withinTimeout(handle(prepared), handlerTimeoutMs, (late) => router.report(asWebhookError(late), delivery));
       } catch (failure) {
         if (id !== undefined && dedupe !== false) {
           await storeCall(() => dedupe.release(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
@@ -197,6 +201,31 @@ function replyResult(value: unknown): ReceiveResult {
     throw new HandlerFailure(new TypeError(`A handler returned a ${typeof value}, which JSON cannot serialise.`));
   }
   return result;
+}
+
+/**
+ * The handlers' answer, or `handler_timeout` once `ms` passed (the caller then releases the id,
+ * so the sender's retry runs). The handlers cannot be stopped: a failure they report later goes
+ * to `onLateFailure` (onError), never to an unhandled rejection.
+ */
+async function withinTimeout(work: Promise<ReceiveResult>, ms: number | false, onLateFailure: (failure: unknown) => void): Promise<ReceiveResult> {
+  if (ms === false) return work;
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${ms} ms); the sender should retry.`));
+    }, ms);
+  });
+  work.catch((failure: unknown) => {
+    if (timedOut) onLateFailure(failure);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function storeCall<T extends ClaimResult | void>(call: () => T | Promise<T>): Promise<T> {

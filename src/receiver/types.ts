@@ -76,6 +76,23 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
   dedupe?: DedupeStore | false;
   /** A type with no handler: answer 200 `ignored` (default) or 422 `schema_mismatch`. */
   unhandled?: UnhandledPolicy;
+  /**
+   * How long the handlers of one delivery may run (default 30,000 ms; `false`: no limit). Past
+   * it the delivery answers 503 `handler_timeout` and its id is released, so the sender's retry
+   * runs the handlers again — while the first run may still be going: handlers must be idempotent.
+   */
+  handlerTimeoutMs?: number | false;
+  /**
+   * How long an adapter reading a request stream waits for the whole body (default 30,000 ms;
+   * `false`: no limit): a body still arriving then answers 408 `body_timeout` and the connection
+   * is closed. Stops slow-drip senders from holding connections open.
+   */
+  bodyTimeoutMs?: number | false;
+}
+
+export interface CloseOptions {
+  /** Stop waiting after this long (ms); the deliveries still running finish on their own. Default: wait for all. */
+  timeoutMs?: number;
 }
 
 export interface Receiver<E extends EventSchemas | undefined = undefined> {
@@ -94,6 +111,21 @@ export interface Receiver<E extends EventSchemas | undefined = undefined> {
   receive(input: DeliveryInput): Promise<ReceiveResult>;
   /** The body limit adapters enforce while reading (bytes, decoded size included). */
   readonly maxBodyBytes: number;
+  /** How long adapters wait for a body to finish arriving (ms), or false. */
+  readonly bodyTimeoutMs: number | false;
+  /**
+   * Starts a graceful shutdown: deliveries arriving from now on answer 503 `shutting_down` (the
+   * sender retries them, against another instance or after the restart), while those already
+   * being handled run to the end. Resolves `true` once they all have, or `false` when `timeoutMs`
+   * passed first. Call it on SIGTERM, then close the HTTP server.
+   *
+   * @example
+   * process.once('SIGTERM', async () => {
+   *   await receiver.close({ timeoutMs: 25_000 });
+   *   server.close();
+   * });
+   */
+  close(options?: CloseOptions): Promise<boolean>;
   /** The provider this receiver verifies with. */
   readonly provider: Provider;
   /**

@@ -21,6 +21,13 @@ describe('errorResult(WebhookError)', () => {
     }
   });
 
+  it('body_timeout → 408 with connection: close (the rest of the body is still coming); no other code closes (#6)', () => {
+    expect(errorResult(new WebhookError('body_timeout', 'too slow')).headers).toEqual({ 'content-type': JSON_TYPE, connection: 'close' });
+    for (const code of Object.keys(ERROR_STATUS) as WebhookErrorCode[]) {
+      if (code !== 'body_timeout') expect(errorResult(new WebhookError(code, 'x')).headers.connection, code).toBeUndefined();
+    }
+  });
+
   it('schema_mismatch → 422 listing its issues', () => {
     const issues = [{ path: 'data.amount', message: 'Expected number, received string' }];
     const result = errorResult(new WebhookError('schema_mismatch', 'The payload does not match', { issues }));
