@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface HookguardFastifyOptions<E extends EventSchemas | undefined = EventSchemas | undefined> {
@@ -71,7 +72,7 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
   if (request.method !== 'POST') return receiver.receive({ ...input, body: EMPTY });
   let body: Buffer;
   try {
-    body = await readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED);
+    body = await withinBodyTimeout(readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED), receiver.bodyTimeoutMs);
   } catch (error) {
     return receiver.fail(error);
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface NodeHandlerOptions {
@@ -56,7 +57,7 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
   }
   let body: Buffer;
   try {
-    body = await readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED);
+    body = await withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED), receiver.bodyTimeoutMs);
   } catch (error) {
     return receiver.fail(error);
   }
