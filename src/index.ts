@@ -5,6 +5,7 @@
  * @module
  */
 export { createReceiver } from './receiver/create-receiver.js';
+export { reply, type Reply, type ReplyOptions } from './receiver/reply.js';
 export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
 export { providers } from './providers/index.js';

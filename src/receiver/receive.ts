@@ -9,6 +9,7 @@ import type { ResolvedOptions } from './options.js';
 import { HandlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
+import { replyOf } from './reply.js';
 import { validatePayload } from './validate.js';
 
 // Built per answer, not shared frozen constants: callers and adapters (Lambda hands `headers` on
@@ -191,6 +192,8 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
 
 /** A handler's return value as the JSON answer; one that JSON cannot carry is a handler failure (retried). */
 function replyResult(value: unknown): ReceiveResult {
+  const explicit = replyOf(value);
+  if (explicit) return explicit;
   let result: ReceiveResult;
   try {
     result = successResult(value);
