@@ -3,6 +3,9 @@ import { WebhookError } from '../core/errors.js';
 /** At most this many signatures are tried per header, so a huge header cannot burn CPU. */
 export const MAX_SIGNATURES = 10;
 
+/** Items looked at in a list header: the signatures, plus room for a timestamp and one stray separator. */
+const ITEM_LIMIT = MAX_SIGNATURES + 2;
+
 /** One signature found in a header: its version tag (`v1`, `v1a`, `h1`, or '' when the scheme has none) and its encoded value. */
 export interface SignatureEntry {
   version: string;
@@ -50,13 +53,24 @@ export function versionedSignatureList(entrySeparator = ' ', versionSeparator = 
   return {
     carriesTimestamp: false,
     parse(value) {
-      const entries: SignatureEntry[] = [];
-      for (const item of boundedSplit(value, entrySeparator)) {
-        const at = item.indexOf(versionSeparator);
-        if (at <= 0) continue;
-        entries.push({ version: item.slice(0, at), value: item.slice(at + versionSeparator.length) });
+      let entries: SignatureEntry[] | undefined;
+      // A bounded loop over positions (no generator, no split, no per-item slice): the rest of a
+      // giant header is never touched. Each item is trimmed, then split at its first separator.
+      let at = -1; // the next version separator at or after the current item, or NONE
+      let start = 0;
+      for (let count = 0; count < ITEM_LIMIT && start <= value.length; count++) {
+        let end = value.indexOf(entrySeparator, start);
+        if (end === -1) end = value.length;
+        let from = start;
+        let to = end;
+        start = end + entrySeparator.length;
+        while (from < to && isSpace(value.charCodeAt(from))) from++;
+        while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
+        if (at < from) at = after(value.indexOf(versionSeparator, from));
+        if (at <= from || at + versionSeparator.length > to) continue;
+        entries = append(entries, { version: value.slice(from, at), value: value.slice(at + versionSeparator.length, to) });
       }
-      return { entries };
+      return { entries: entries ?? [] };
     },
     format(entries) {
       return entries.map((entry) => `${entry.version}${versionSeparator}${entry.value}`).join(entrySeparator);
@@ -73,19 +87,35 @@ export function keyValueSignatureList(timestampKey: string, pairSeparator = ',')
     carriesTimestamp: true,
     parse(value, headerName) {
       let timestamp: string | undefined;
-      const entries: SignatureEntry[] = [];
-      for (const item of boundedSplit(value, pairSeparator)) {
-        const at = item.indexOf('=');
-        if (at <= 0) continue;
-        const key = item.slice(0, at).trim();
-        const itemValue = item.slice(at + 1).trim();
-        if (key === timestampKey) timestamp ??= itemValue;
-        else entries.push({ version: key, value: itemValue });
+      let entries: SignatureEntry[] | undefined;
+      // As above: each item trimmed, split at its first '=', key and value trimmed; only the
+      // strings kept are sliced out.
+      let eq = -1; // the next '=' at or after the current item, or NONE
+      let start = 0;
+      for (let count = 0; count < ITEM_LIMIT && start <= value.length; count++) {
+        let end = value.indexOf(pairSeparator, start);
+        if (end === -1) end = value.length;
+        let from = start;
+        let to = end;
+        start = end + pairSeparator.length;
+        while (from < to && isSpace(value.charCodeAt(from))) from++;
+        while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
+        if (eq < from) eq = after(value.indexOf('=', from));
+        if (eq <= from || eq >= to) continue;
+        let keyEnd = eq;
+        while (isSpace(value.charCodeAt(keyEnd - 1))) keyEnd--; // stops at `from`, which is not a space
+        let valueFrom = eq + 1;
+        while (valueFrom < to && isSpace(value.charCodeAt(valueFrom))) valueFrom++;
+        if (keyEnd - from === timestampKey.length && value.startsWith(timestampKey, from)) {
+          timestamp ??= value.slice(valueFrom, to);
+        } else {
+          entries = append(entries, { version: value.slice(from, keyEnd), value: value.slice(valueFrom, to) });
+        }
       }
       if (timestamp === undefined) {
         throw new WebhookError('malformed_header', `The ${headerName} header has no ${timestampKey}= timestamp.`);
       }
-      return { timestamp, entries };
+      return { timestamp, entries: entries ?? [] };
     },
     format(entries, timestamp) {
       return [`${timestampKey}=${timestamp ?? ''}`, ...entries.map((entry) => `${entry.version}=${entry.value}`)].join(pairSeparator);
@@ -93,14 +123,29 @@ export function keyValueSignatureList(timestampKey: string, pairSeparator = ',')
   };
 }
 
-/** Splits without scanning past a bounded number of items: the rest of a giant header is never touched. */
-function* boundedSplit(value: string, separator: string, limit = MAX_SIGNATURES + 2): Generator<string> {
-  let start = 0;
-  for (let count = 0; count < limit && start <= value.length; count++) {
-    let end = value.indexOf(separator, start);
-    if (end === -1) end = value.length;
-    const item = value.slice(start, end).trim();
-    if (item.length > 0) yield item;
-    start = end + separator.length;
-  }
+/**
+ * Adds to a list that may not exist yet. `[first]` allocates room for one; `[].push(first)` would
+ * allocate room for 17, per request, for the one signature a header usually holds.
+ */
+function append<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
+}
+
+/** Past the end of any header: "no more separators". */
+const NONE = Number.MAX_SAFE_INTEGER;
+
+function after(index: number): number {
+  return index === -1 ? NONE : index;
+}
+
+/** The characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
