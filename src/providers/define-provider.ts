@@ -171,9 +171,14 @@ export function defineProvider(spec: ProviderSpec): Provider {
 
   function matchesAny(parts: readonly SignedPart[], entries: readonly { version: string; value: string }[]): boolean {
     for (const check of spec.checks) {
-      const candidates: string[] = [];
-      for (const entry of entries) if (entry.version === check.version) candidates.push(entry.value);
-      if (candidates.length > 0 && check.matches(parts, candidates)) return true;
+      // `[value]` first, not `[]` then push: the usual single signature must not allocate room for 17.
+      let candidates: string[] | undefined;
+      for (const entry of entries) {
+        if (entry.version !== check.version) continue;
+        if (candidates === undefined) candidates = [entry.value];
+        else candidates.push(entry.value);
+      }
+      if (candidates !== undefined && check.matches(parts, candidates)) return true;
     }
     return false;
   }

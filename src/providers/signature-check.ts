@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createHash, type KeyObject } from 'node:crypto';
-import { decode, encode, type Encoding } from '../core/encoding.js';
+import { decode, decodeInto, encode, type Encoding } from '../core/encoding.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import { ecdsaSign, ecdsaVerify, type DsaEncoding } from '../crypto/ecdsa.js';
 import { ed25519Sign, ed25519Verify } from '../crypto/ed25519.js';
@@ -36,17 +36,29 @@ const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha5
 export function hmacCheck(options: { keys: readonly KeyObject[]; algorithm: HmacAlgorithm; encoding: Encoding; version?: string }): SignatureCheck {
   const { keys, algorithm, encoding } = options;
   const digestBytes = DIGEST_BYTES[algorithm];
+  // Each candidate is decoded here in turn rather than into a Buffer of its own: `matches` is
+  // synchronous, so nothing else can use it in between, and a request allocates nothing for it.
+  const candidate = Buffer.alloc(digestBytes);
+  const only = keys.length === 1 ? (keys[0] as KeyObject) : undefined;
   return {
     version: options.version ?? '',
     canSign: true,
     matches(parts, candidates) {
-      const decoded = decodeCandidates(candidates, encoding, digestBytes);
-      if (decoded.length === 0) return false;
+      // Digests are computed once, and only when some candidate decodes to a digest's length.
+      let expected: Buffer | undefined;
+      let rotated: Buffer[] | undefined;
       let matched = false;
-      for (const key of keys) {
-        const expected = hmacDigest(key, algorithm, parts);
+      const limit = Math.min(candidates.length, MAX_SIGNATURES);
+      for (let i = 0; i < limit; i++) {
+        if (!decodeInto(candidates[i] as string, encoding, candidate)) continue;
         // No early exit: the work done must not depend on which key or candidate matched.
-        for (const candidate of decoded) matched = timingSafeEqual(expected, candidate) || matched;
+        if (only !== undefined) {
+          expected ??= hmacDigest(only, algorithm, parts);
+          matched = timingSafeEqual(expected, candidate) || matched;
+        } else {
+          rotated ??= keys.map((key) => hmacDigest(key, algorithm, parts));
+          for (const digest of rotated) matched = timingSafeEqual(digest, candidate) || matched;
+        }
       }
       return matched;
     },
