@@ -8,7 +8,18 @@ import type { HeadersLike } from './types.js';
  * getHeader({ 'Stripe-Signature': 't=1,v1=ab' }, 'stripe-signature') // 't=1,v1=ab'
  */
 export function getHeader(headers: HeadersLike, name: string): string | undefined {
-  const wanted = name.toLowerCase();
+  return getLowerCaseHeader(headers, lowerCase(name));
+}
+
+/**
+ * `getHeader` for a name that is already lower-case (providers lower-case theirs once, at
+ * construction): the per-request lookup is then one property read on Node's headers object.
+ */
+export function getLowerCaseHeader(headers: HeadersLike, wanted: string): string | undefined {
+  // The common case first: Node's own object, whose names are lower-cased own string fields.
+  // A fetch `Headers` or a Map has no own field of that name (a method such as `get` is no string).
+  const value = (headers as Record<string, unknown>)[wanted];
+  if (typeof value === 'string' && Object.hasOwn(headers, wanted)) return value;
   if (isFetchHeaders(headers)) return fetchHeader(headers, wanted);
   if (isPlainRecord(headers)) {
     // Node lower-cases incoming names, so the direct hit is the common, fast case. Own
@@ -61,6 +72,21 @@ export function normalizeHeaders(headers: HeadersLike): Record<string, string> {
     for (const [key, value] of headers as Iterable<readonly [string, string]>) add(key, value);
   }
   return Object.fromEntries(out);
+}
+
+/**
+ * `name.toLowerCase()`, remembered: names come from code (a handful per provider), and this runs
+ * several times per request. Bounded, in case a caller passes names taken from requests.
+ */
+const lowered = new Map<string, string>();
+
+function lowerCase(name: string): string {
+  let lower = lowered.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowered.size < 256) lowered.set(name, lower);
+  }
+  return lower;
 }
 
 function joinValue(value: string | readonly string[] | number): string {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeBody, type BodyFormat } from '../core/body.js';
 import { bodyBytes } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
-import { getHeader } from '../core/headers.js';
+import { getHeader, getLowerCaseHeader } from '../core/headers.js';
 import { checkTimestamp, nowSeconds, parseUnixSeconds } from '../core/timestamp.js';
 import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { SignedPart } from '../crypto/hmac.js';
@@ -131,21 +131,28 @@ export function defineProvider(spec: ProviderSpec): Provider {
     return decodeBody(rawBody, bodyFormat, getHeader(headers, 'content-type'));
   }
 
+  // Lower-cased once, so each per-request lookup is one property read on Node's headers object.
+  const names = {
+    signature: spec.signatureHeader.toLowerCase(),
+    timestamp: spec.timestampHeader?.toLowerCase(),
+    id: spec.idHeader?.toLowerCase(),
+  };
+
   function verify(input: VerifyInput): VerifiedDelivery {
     const { headers } = input;
-    const signatureText = requireHeader(headers, spec.signatureHeader);
+    const signatureText = requireHeader(headers, names.signature, spec.signatureHeader);
     const parsedHeader = spec.signatureFormat.parse(signatureText, spec.signatureHeader);
 
     let timestampText: string | undefined;
     let timestamp: number | undefined;
     if (spec.timestampHeader !== undefined) {
-      timestampText = requireHeader(headers, spec.timestampHeader);
+      timestampText = requireHeader(headers, names.timestamp as string, spec.timestampHeader);
       timestamp = parseTimestamp(timestampText, spec.timestampHeader);
     } else if (parsedHeader.timestamp !== undefined) {
       timestampText = parsedHeader.timestamp;
       timestamp = parseTimestamp(timestampText, spec.signatureHeader);
     }
-    const id = spec.idHeader === undefined ? undefined : spec.idSigned ? requireHeader(headers, spec.idHeader) : getHeader(headers, spec.idHeader);
+    const id = names.id === undefined ? undefined : spec.idSigned ? requireHeader(headers, names.id, spec.idHeader as string) : getLowerCaseHeader(headers, names.id);
 
     const rawBody = bodyBytes(input.body);
     const context: SignedContentContext = { id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers };
@@ -234,8 +241,9 @@ function defaultId(): string {
   return `msg_${randomUUID().replaceAll('-', '')}`;
 }
 
-function requireHeader(headers: HeadersLike, name: string): string {
-  const value = getHeader(headers, name);
+/** The header named `lowerCaseName`; absent or empty is `missing_header`, reported as `name`. */
+function requireHeader(headers: HeadersLike, lowerCaseName: string, name: string): string {
+  const value = getLowerCaseHeader(headers, lowerCaseName);
   if (value === undefined || value === '') {
     throw new WebhookError('missing_header', `The ${name} header is missing.`);
   }
