@@ -337,3 +337,19 @@ describe('a body parser mounted in front', () => {
     expect(codeOf(response)).toEqual([200, undefined]);
   });
 });
+
+describe('duplicate JSON keys', () => {
+  it('a signed body with "amount" twice → 200; delivery.payload is JSON.parse of the signed bytes (the last key wins) and rawBody is those bytes (#6)', async () => {
+    const receiver = createReceiver({ provider });
+    const seen: { amount: unknown; raw: string }[] = [];
+    receiver.on('invoice.paid', ({ payload, rawBody }) => {
+      seen.push({ amount: (payload as { data: { amount: unknown } }).data.amount, raw: Buffer.from(rawBody).toString('utf8') });
+    });
+    const served = await serve({ receiver });
+    const body = Buffer.from('{"type":"invoice.paid","data":{"id":"in_1","amount":1,"amount":9999}}');
+    const signed = sign(body);
+    const response = await rawRequest({ port: served.port, headers: { ...signed.headers, 'Content-Length': String(body.length) }, chunks: [body] });
+    expect(codeOf(response)).toEqual([200, undefined]);
+    expect(seen).toEqual([{ amount: 9999, raw: body.toString('utf8') }]);
+  });
+});
