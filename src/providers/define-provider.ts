@@ -157,13 +157,15 @@ export function defineProvider(spec: ProviderSpec): Provider {
     const rawBody = bodyBytes(input.body);
     const context: SignedContentContext = { id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers };
     const parts = spec.signedContent(context);
-    const matched = matchesAny(parts, parsedHeader.entries) || (spec.alternativeContents?.(parts, context).some((other) => matchesAny(other, parsedHeader.entries)) ?? false);
+    const matched = matchesAny(parts, parsedHeader.entries) || (spec.alternativeContents !== undefined && matchesAlternative(parts, context, parsedHeader.entries));
     if (!matched) {
       throw new WebhookError('signature_mismatch', `No signature in the ${spec.signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
     }
     let payload: { value: unknown } | undefined;
     if (spec.locateTimestamp !== undefined) {
-      timestamp = spec.locateTimestamp({ rawBody, headers, payload: () => (payload ??= { value: decode(rawBody, headers) }).value });
+      const located = bodyTimestamp(spec.locateTimestamp, rawBody, headers);
+      timestamp = located.timestamp;
+      payload = located.payload;
     }
     if (timestamp !== undefined) {
       checkTimestamp(timestamp, input.now ?? nowSeconds(), input.toleranceSeconds ?? (tolerance as number));
@@ -174,6 +176,19 @@ export function defineProvider(spec: ProviderSpec): Provider {
     if (input.url !== undefined) verified.url = input.url;
     if (payload !== undefined) decoded.set(verified, payload.value);
     return verified;
+  }
+
+  // The closures of the rare paths live in these helpers, not in `verify`: a closure there would
+  // make `verify` allocate a context for its locals on every call, taken or not.
+  function matchesAlternative(parts: readonly SignedPart[], context: SignedContentContext, entries: readonly { version: string; value: string }[]): boolean {
+    return (spec.alternativeContents?.(parts, context) ?? []).some((other) => matchesAny(other, entries));
+  }
+
+  /** A timestamp in the body, read after the signature matched; the payload is decoded at most once, and kept for `parse`. */
+  function bodyTimestamp(locate: NonNullable<ProviderSpec['locateTimestamp']>, rawBody: Uint8Array, headers: HeadersLike): { timestamp: number; payload?: { value: unknown } } {
+    let payload: { value: unknown } | undefined;
+    const timestamp = locate({ rawBody, headers, payload: () => (payload ??= { value: decode(rawBody, headers) }).value });
+    return payload === undefined ? { timestamp } : { timestamp, payload };
   }
 
   function matchesAny(parts: readonly SignedPart[], entries: readonly { version: string; value: string }[]): boolean {
