@@ -333,11 +333,15 @@ describe.each(variants)('$preset — $variant.label', ({ variant }) => {
     dupShapes,
   );
 
-  it.runIf(bodySigned)(
-    title('the body changed — one flipped bit anywhere, the same JSON re-encoded (a parser in front), form fields reordered → signature_mismatch'),
-    () => check(variant, fc.oneof(bitFlippedBody, reencodedJson, reorderedForm)),
-    timeoutFor(),
-  );
+  // Registered only where it applies (a shared-token scheme signs no body; some schemes sign no
+  // timestamp): an inapplicable case is absent, never a skipped test.
+  if (bodySigned) {
+    it(
+      title('the body changed — one flipped bit anywhere, the same JSON re-encoded (a parser in front), form fields reordered → signature_mismatch'),
+      () => check(variant, fc.oneof(bitFlippedBody, reencodedJson, reorderedForm)),
+      timeoutFor(),
+    );
+  }
 
   it(
     title(
@@ -358,11 +362,13 @@ describe.each(variants)('$preset — $variant.label', ({ variant }) => {
     timeoutFor(),
   );
 
-  it.runIf(timed)(
-    title('honestly signed, received outside the window → timestamp_too_old / timestamp_in_future'),
-    () => check(variant, stale),
-    timeoutFor(),
-  );
+  if (timed) {
+    it(
+      title('honestly signed, received outside the window → timestamp_too_old / timestamp_in_future'),
+      () => check(variant, stale),
+      timeoutFor(),
+    );
+  }
 
   it(
     title('any header dropped, changed, truncated or sent twice → the code of its role (missing_header, malformed_header, signature_mismatch)'),
