@@ -3,10 +3,15 @@
  * node:crypto floor, hookguard and the peers, all on the same deliveries.
  *
  *   npx tsx bench/verify.ts [--quick] [--schemes stripe,github] [--sizes 256,65536] [--only floor,hookguard]
+ *     [--rounds 7] [--round-ms 250] [--clock cpu|wall] [--isolate]
+ *
+ * Run with --expose-gc (as `npm run bench` does) so that every slice starts with an empty young
+ * generation and each contender pays for its own garbage.
  */
 import { contendersFor, prepare, type BenchContender } from './lib/contenders.js';
 import { makeDelivery, type Scheme } from './lib/deliveries.js';
-import { formatBytes, formatRate, formatRatio, measure, table, type HarnessOptions } from './lib/harness.js';
+import { formatBytes, formatRate, formatRatio, local, measure, table, type HarnessOptions, type Timed } from './lib/harness.js';
+import { spawnContender } from './lib/isolated.js';
 
 export const SCHEMES: readonly Scheme[] = ['standardWebhooks', 'stripe', 'github', 'slack', 'shopify', 'discord'];
 export const SIZES: readonly number[] = [256, 4 * 1024, 64 * 1024, 1024 * 1024];
@@ -14,8 +19,13 @@ export const SIZES: readonly number[] = [256, 4 * 1024, 64 * 1024, 1024 * 1024];
 export interface VerifyOptions extends HarnessOptions {
   schemes: readonly Scheme[];
   sizes: readonly number[];
-  /** Keep only contenders of these kinds (profiling). */
+  /** Keep only contenders of these kinds, or with these names. */
   only?: readonly string[];
+  /**
+   * Run each contender in a process of its own (own heap and JIT state). Default: all in this
+   * process, taking turns on the same thread, so each meets the same core and neighbours.
+   */
+  isolate?: boolean;
   log?: (line: string) => void;
 }
 
@@ -36,32 +46,53 @@ export interface VerifyRow {
 export async function runVerify(options: VerifyOptions): Promise<VerifyRow[]> {
   await prepare();
   const rows: VerifyRow[] = [];
+  // A throwaway pass first: whatever is measured first in a fresh process otherwise meets the
+  // JIT still compiling the shared machinery (the harness, node:crypto's JavaScript).
+  if (!options.isolate) {
+    const scheme = options.schemes[0] as Scheme;
+    const warm = contendersFor(scheme, makeDelivery(scheme, 256));
+    for (const contender of warm) await contender.run();
+    await measure(warm.map(local), { ...options, rounds: 2 });
+  }
   for (const scheme of options.schemes) {
-    for (const size of options.sizes) {
-      // Signed right before it is measured: peers read the wall clock (5-minute windows).
-      const delivery = makeDelivery(scheme, size);
-      let contenders = contendersFor(scheme, delivery);
-      if (options.only) contenders = contenders.filter((c) => options.only?.some((kind) => c.kind === kind || c.name === kind));
-      for (const contender of contenders) await contender.run(); // each must verify before it is timed
-      const results = await measure(contenders, options);
-      const floor = results.find((r) => r.name === 'node:crypto floor')?.opsPerSec;
-      const floorParse = results.find((r) => r.name === 'node:crypto floor + JSON.parse')?.opsPerSec;
-      for (const [i, result] of results.entries()) {
-        const contender = contenders[i] as BenchContender;
-        const row: VerifyRow = {
-          scheme,
-          size,
-          name: result.name,
-          kind: contender.kind,
-          parses: contender.parses,
-          opsPerSec: result.opsPerSec,
-          ratio: floor ? result.opsPerSec / floor : NaN,
-        };
-        if (contender.parses && floorParse) row.parseRatio = result.opsPerSec / floorParse;
-        if (contender.note) row.note = contender.note;
-        rows.push(row);
-        options.log?.(`  ${scheme.padEnd(16)} ${formatBytes(size).padStart(7)}  ${result.name.padEnd(44)} ${formatRate(result.opsPerSec).padStart(7)}/s  ${formatRatio(row.ratio)}`);
+    const keep = (c: BenchContender): boolean => !options.only || options.only.some((kind) => c.kind === kind || c.name === kind);
+    const meta = contendersFor(scheme, makeDelivery(scheme, 256)).filter(keep);
+    const remotes = !options.isolate ? [] : meta.map((c) => spawnContender(scheme, c.name, options.clock ?? 'cpu'));
+    try {
+      for (const size of options.sizes) {
+        // Signed right before it is measured: peers read the wall clock (5-minute windows).
+        const delivery = makeDelivery(scheme, size);
+        let timed: Timed[];
+        if (!options.isolate) {
+          const here = contendersFor(scheme, delivery).filter(keep);
+          for (const contender of here) await contender.run(); // each must verify before it is timed
+          timed = here.map(local);
+        } else {
+          await Promise.all(remotes.map((remote) => remote.load(delivery)));
+          timed = remotes;
+        }
+        const results = await measure(timed, options);
+        const floor = results.find((r) => r.name === 'node:crypto floor')?.opsPerSec;
+        const floorParse = results.find((r) => r.name === 'node:crypto floor + JSON.parse')?.opsPerSec;
+        for (const [i, result] of results.entries()) {
+          const contender = meta[i] as BenchContender;
+          const row: VerifyRow = {
+            scheme,
+            size,
+            name: result.name,
+            kind: contender.kind,
+            parses: contender.parses,
+            opsPerSec: result.opsPerSec,
+            ratio: floor ? result.opsPerSec / floor : NaN,
+          };
+          if (contender.parses && floorParse) row.parseRatio = result.opsPerSec / floorParse;
+          if (contender.note) row.note = contender.note;
+          rows.push(row);
+          options.log?.(`  ${scheme.padEnd(16)} ${formatBytes(size).padStart(7)}  ${result.name.padEnd(44)} ${formatRate(result.opsPerSec).padStart(7)}/s  ${formatRatio(row.ratio)}`);
+        }
       }
+    } finally {
+      await Promise.all(remotes.map((remote) => remote.close()));
     }
   }
   return rows;
@@ -125,6 +156,7 @@ function parseArgs(argv: readonly string[]): VerifyOptions {
     clock: value('--clock') === 'wall' ? 'wall' : 'cpu',
     log: (line) => console.log(line),
   };
+  if (argv.includes('--isolate')) options.isolate = true;
   const only = value('--only');
   if (only) options.only = only.split(',');
   return options;

@@ -3,7 +3,7 @@
  * hookguard's own `sign`), with JSON bodies of an exact byte size.
  */
 import { Buffer } from 'node:buffer';
-import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign as edSign, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign as edSign, type KeyObject } from 'node:crypto';
 
 export type Scheme = 'standardWebhooks' | 'stripe' | 'github' | 'slack' | 'shopify' | 'discord';
 
@@ -17,17 +17,46 @@ export interface Delivery {
   now: number;
 }
 
-/** Secrets and keys, made once per run. */
+/** What every process of one run shares (the parent makes it; children read it from the environment). */
+interface SecretMaterial {
+  standardWebhooksKey: string;
+  stripe: string;
+  github: string;
+  slack: string;
+  shopify: string;
+  /** PKCS#8 DER, base64. */
+  discordPrivateKey: string;
+}
+
+export const SECRETS_ENV = 'HOOKGUARD_BENCH_SECRETS';
+
+function material(): SecretMaterial {
+  const shared = process.env[SECRETS_ENV];
+  if (shared) return JSON.parse(shared) as SecretMaterial;
+  const made: SecretMaterial = {
+    standardWebhooksKey: randomBytes(24).toString('base64'),
+    stripe: `whsec_${randomBytes(24).toString('hex')}`,
+    github: `gh-${randomBytes(16).toString('hex')}`,
+    slack: randomBytes(16).toString('hex'),
+    shopify: `shpss_${randomBytes(16).toString('hex')}`,
+    discordPrivateKey: generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  };
+  process.env[SECRETS_ENV] = JSON.stringify(made); // inherited by every child process
+  return made;
+}
+
+const made = material();
+const discordPrivate = createPrivateKey({ key: Buffer.from(made.discordPrivateKey, 'base64'), format: 'der', type: 'pkcs8' });
+
+/** Secrets and keys, made once per run and shared with child processes. */
 export const secrets = {
-  standardWebhooksKey: randomBytes(24),
-  get standardWebhooks(): string {
-    return `whsec_${this.standardWebhooksKey.toString('base64')}`;
-  },
-  stripe: `whsec_${randomBytes(24).toString('hex')}`,
-  github: `gh-${randomBytes(16).toString('hex')}`,
-  slack: randomBytes(16).toString('hex'),
-  shopify: `shpss_${randomBytes(16).toString('hex')}`,
-  discord: generateKeyPairSync('ed25519'),
+  standardWebhooksKey: Buffer.from(made.standardWebhooksKey, 'base64'),
+  standardWebhooks: `whsec_${made.standardWebhooksKey}`,
+  stripe: made.stripe,
+  github: made.github,
+  slack: made.slack,
+  shopify: made.shopify,
+  discord: { privateKey: discordPrivate, publicKey: createPublicKey(discordPrivate) },
 };
 
 /** The 32 raw bytes of the Discord public key, as hex (what the Developer Portal shows). */
@@ -109,4 +138,19 @@ export function makeDelivery(scheme: Scheme, size: number, now = Math.floor(Date
 
 function done(headers: Record<string, string>, body: Buffer, now: number): Delivery {
   return { headers, body, text: body.toString('utf8'), now };
+}
+
+/** A delivery as sent between processes. */
+export interface WireDelivery {
+  headers: Record<string, string>;
+  body: string;
+  now: number;
+}
+
+export function toWire(delivery: Delivery): WireDelivery {
+  return { headers: delivery.headers, body: delivery.body.toString('base64'), now: delivery.now };
+}
+
+export function fromWire(wire: WireDelivery): Delivery {
+  return done(wire.headers, Buffer.from(wire.body, 'base64'), wire.now);
 }

@@ -1,0 +1,153 @@
+/**
+ * End-to-end: requests/s and p99 latency through Express on 127.0.0.1, each case's server in a
+ * process of its own, load from a separate autocannon process, rounds interleaved across cases.
+ *
+ *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--rounds 5] [--connections 10]
+ */
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import './lib/deliveries.js'; // makes the run's secrets, which servers and load generators inherit
+import { formatRate, formatRatio, median, table } from './lib/harness.js';
+import { BODY_BYTES, CASES, PATH, type CaseSpec } from './e2e/cases.js';
+
+const run = promisify(execFile);
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+export interface E2EOptions {
+  seconds: number;
+  warmupSeconds: number;
+  rounds: number;
+  connections: number;
+  log?: (line: string) => void;
+}
+
+export interface E2ERow {
+  spec: CaseSpec;
+  /** Server CPU time per request, µs (median over rounds): the route's own cost. */
+  cpuPerRequest: number;
+  /** Against (a), on server CPU per request: (a)'s µs ÷ this case's µs. */
+  cpuRatio: number;
+  requestsPerSec: number;
+  p99: number;
+  p50: number;
+  ratio: number;
+  failures: number;
+}
+
+interface LoadResult {
+  cpuPerRequest: number;
+  requestsPerSec: number;
+  p99: number;
+  p50: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { cpu?: number }): void => {
+      if (typeof message.cpu !== 'number') return;
+      child.off('message', onMessage);
+      resolve(message.cpu);
+    };
+    child.on('message', onMessage);
+    child.send({ cmd: 'cpu' });
+  });
+}
+
+function startServer(spec: CaseSpec): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(here('./e2e/server.ts'), [spec.name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve({ url: `http://127.0.0.1:${message.port}${PATH}`, child }));
+    child.once('exit', (code) => reject(new Error(`${spec.name} server exited (${code})`)));
+  });
+}
+
+async function load(server: { url: string; child: ChildProcess }, spec: CaseSpec, seconds: number, connections: number): Promise<LoadResult> {
+  const before = await serverCpu(server.child);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', here('./e2e/load.ts'), server.url, spec.request, String(seconds), String(connections)], {
+    maxBuffer: 1 << 20,
+  });
+  const after = await serverCpu(server.child);
+  const result = JSON.parse(stdout.trim().split('\n').pop() as string) as Omit<LoadResult, 'cpuPerRequest'>;
+  return { ...result, cpuPerRequest: (after - before) / Math.max(result.total, 1) };
+}
+
+export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
+  const servers = await Promise.all(CASES.map(startServer));
+  try {
+    const results = new Map<CaseSpec, LoadResult[]>(CASES.map((spec) => [spec, []]));
+    for (const [i, spec] of CASES.entries()) {
+      const warm = await load(servers[i] as { url: string; child: ChildProcess }, spec, options.warmupSeconds, options.connections);
+      if (warm.non2xx + warm.errors > 0 || warm.total === 0) throw new Error(`${spec.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors while warming up`);
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      for (let k = 0; k < CASES.length; k++) {
+        const i = (round + k) % CASES.length;
+        const spec = CASES[i] as CaseSpec;
+        const result = await load(servers[i] as { url: string; child: ChildProcess }, spec, options.seconds, options.connections);
+        results.get(spec)?.push(result);
+        options.log?.(
+          `  round ${round + 1} ${spec.name.padEnd(20)} ${formatRate(result.requestsPerSec).padStart(7)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  p99 ${result.p99} ms  non-2xx ${result.non2xx}`,
+        );
+      }
+    }
+    const floor = median((results.get(CASES[0] as CaseSpec) ?? []).map((r) => r.requestsPerSec));
+    const floorCpu = median((results.get(CASES[0] as CaseSpec) ?? []).map((r) => r.cpuPerRequest));
+    return CASES.map((spec) => {
+      const list = results.get(spec) ?? [];
+      const requestsPerSec = median(list.map((r) => r.requestsPerSec));
+      const cpuPerRequest = median(list.map((r) => r.cpuPerRequest));
+      return {
+        spec,
+        cpuPerRequest,
+        cpuRatio: floorCpu / cpuPerRequest,
+        requestsPerSec,
+        p99: median(list.map((r) => r.p99)),
+        p50: median(list.map((r) => r.p50)),
+        ratio: requestsPerSec / floor,
+        failures: list.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+      };
+    });
+  } finally {
+    for (const { child } of servers) child.disconnect();
+  }
+}
+
+export function e2eTable(rows: readonly E2ERow[]): string {
+  const byName = new Map(rows.map((row) => [row.spec.name, row]));
+  const body = rows.map((row) => {
+    const vs = row.spec.name === 'hookguard' ? byName.get('handwritten') : row.spec.name === 'hookguard-dedupe' ? byName.get('handwritten-unique') : undefined;
+    const versus = vs ? `${formatRatio(vs.cpuPerRequest / row.cpuPerRequest)} · ${formatRatio(row.requestsPerSec / vs.requestsPerSec)}` : '';
+    return [
+      row.spec.label,
+      `${row.cpuPerRequest.toFixed(0)} µs`,
+      formatRatio(row.cpuRatio),
+      formatRate(row.requestsPerSec),
+      formatRatio(row.ratio),
+      versus,
+      `${row.p99} ms`,
+      `${row.p50} ms`,
+      String(row.failures),
+    ];
+  });
+  return table(['case', 'server CPU / request', '× (a), by CPU', 'req/s', '× (a), by req/s', '× its hand-written route (CPU · req/s)', 'p99', 'p50', 'non-2xx / errors'], body);
+}
+
+export const E2E_BODY_BYTES = BODY_BYTES;
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const argv = process.argv.slice(2);
+  const value = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const quick = argv.includes('--quick');
+  const rows = await runE2E({
+    seconds: Number(value('--seconds') ?? (quick ? 3 : 4)),
+    warmupSeconds: quick ? 1 : 2,
+    rounds: Number(value('--rounds') ?? (quick ? 1 : 5)),
+    connections: Number(value('--connections') ?? 10),
+    log: (line) => console.log(line),
+  });
+  console.log(`\n${e2eTable(rows)}`);
+}

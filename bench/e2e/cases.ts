@@ -1,0 +1,25 @@
+/** The end-to-end cases: which server route, and which signed request the load generator sends. */
+export type CaseName = 'floor' | 'handwritten' | 'handwritten-unique' | 'hookguard' | 'hookguard-dedupe' | 'octokit' | 'svix';
+
+/** `fixed`: one signed request sent every time. `unique`: a new id + signature per request (signed in the load process). */
+export type RequestKind = 'swh-fixed' | 'swh-unique' | 'svix-fixed' | 'github-fixed';
+
+export interface CaseSpec {
+  name: CaseName;
+  label: string;
+  request: RequestKind;
+}
+
+export const CASES: readonly CaseSpec[] = [
+  { name: 'floor', label: '(a) express.raw() floor route', request: 'swh-fixed' },
+  { name: 'handwritten', label: '(b) express.raw() + HMAC + JSON.parse', request: 'swh-fixed' },
+  { name: 'hookguard', label: '(c) hookguard expressMiddleware, dedupe: false', request: 'swh-fixed' },
+  { name: 'handwritten-unique', label: '(b′) as (b), a new signed delivery per request', request: 'swh-unique' },
+  { name: 'hookguard-dedupe', label: '(c′) hookguard, default memory store, a new delivery per request', request: 'swh-unique' },
+  { name: 'octokit', label: '(d) @octokit/webhooks createNodeMiddleware', request: 'github-fixed' },
+  { name: 'svix', label: '(e) svix Webhook.verify in an express.raw() route', request: 'svix-fixed' },
+];
+
+/** The JSON body size for every case (~1 KiB, like a typical event). */
+export const BODY_BYTES = 1024;
+export const PATH = '/webhook';

@@ -1,0 +1,132 @@
+/**
+ * One end-to-end case's Express server on 127.0.0.1, port 0, in a process of its own; sends
+ * its port to the parent over IPC. Usage (forked by bench/e2e.ts): server.ts <case>
+ */
+import { Buffer } from 'node:buffer';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Webhooks, createNodeMiddleware } from '@octokit/webhooks';
+import express, { type Request, type Response } from 'express';
+import { Webhook as SvixWebhook } from 'svix';
+import { z } from 'zod';
+import { createReceiver, providers } from '../../src/index.js';
+import { expressMiddleware } from '../../src/adapters/express.js';
+import { secrets } from '../lib/deliveries.js';
+import { PATH, type CaseName } from './cases.js';
+
+const name = process.argv[2] as CaseName;
+const app = express();
+const OK = '{"ok":true}';
+
+function ok(res: Response): void {
+  res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(OK);
+}
+
+/** The invoice.paid payload every Standard Webhooks case sends (bench/lib/deliveries.ts jsonBody). */
+const invoicePaid = z.object({
+  type: z.literal('invoice.paid'),
+  timestamp: z.string(),
+  data: z.object({
+    object: z.object({
+      id: z.string(),
+      amount: z.number().int(),
+      currency: z.string().length(3),
+      items: z.array(z.object({ id: z.string(), qty: z.number().int().positive(), price: z.number().int(), name: z.string() })),
+    }),
+  }),
+});
+
+const key = createSecretKey(secrets.standardWebhooksKey);
+
+/** What a careful hand-written Standard Webhooks route does: headers, freshness, HMAC, compare, JSON.parse. */
+function handwritten(req: Request, res: Response): void {
+  const id = req.headers['webhook-id'];
+  const ts = req.headers['webhook-timestamp'];
+  const signatures = req.headers['webhook-signature'];
+  const body = req.body as Buffer;
+  if (typeof id !== 'string' || typeof ts !== 'string' || typeof signatures !== 'string' || !Buffer.isBuffer(body)) {
+    res.status(400).end();
+    return;
+  }
+  if (Math.abs(Math.floor(Date.now() / 1000) - Number(ts)) > 300) {
+    res.status(401).end();
+    return;
+  }
+  const expected = createHmac('sha256', key).update(`${id}.${ts}.`).update(body).digest();
+  let valid = false;
+  for (const entry of signatures.split(' ')) {
+    if (!entry.startsWith('v1,')) continue;
+    const given = Buffer.from(entry.slice(3), 'base64');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;
+  }
+  if (!valid) {
+    res.status(401).end();
+    return;
+  }
+  const payload = JSON.parse(body.toString('utf8')) as { type?: unknown };
+  if (payload.type !== 'invoice.paid') {
+    res.status(422).end();
+    return;
+  }
+  ok(res);
+}
+
+switch (name) {
+  case 'floor':
+    app.post(PATH, express.raw({ type: '*/*' }), (_req, res) => ok(res));
+    break;
+  case 'handwritten':
+  case 'handwritten-unique':
+    app.post(PATH, express.raw({ type: '*/*' }), handwritten);
+    break;
+  case 'hookguard':
+  case 'hookguard-dedupe': {
+    const receiver = createReceiver({
+      provider: providers.standardWebhooks({ secret: secrets.standardWebhooks }),
+      events: { 'invoice.paid': invoicePaid },
+      ...(name === 'hookguard' ? { dedupe: false as const } : {}),
+    });
+    let total = 0;
+    receiver.on('invoice.paid', async (delivery) => {
+      total += delivery.payload.data.object.amount; // typed from the schema
+    });
+    app.post(PATH, expressMiddleware(receiver));
+    process.on('exit', () => void total);
+    break;
+  }
+  case 'octokit': {
+    const webhooks = new Webhooks({ secret: secrets.github });
+    webhooks.on('issues.opened', () => undefined);
+    app.use(createNodeMiddleware(webhooks, { path: PATH, log: { debug() {}, info() {}, warn() {}, error() {} } }));
+    break;
+  }
+  case 'svix': {
+    const svix = new SvixWebhook(secrets.standardWebhooks);
+    app.post(PATH, express.raw({ type: '*/*' }), (req, res) => {
+      try {
+        svix.verify(req.body as Buffer, req.headers as Record<string, string>);
+      } catch {
+        res.status(401).end();
+        return;
+      }
+      ok(res);
+    });
+    break;
+  }
+  default:
+    throw new Error(`unknown case ${String(name)}`);
+}
+
+const server = app.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: (server.address() as AddressInfo).port });
+});
+// The parent asks for this process's CPU time (µs, all threads) before and after each load run:
+// CPU per request is the server's own cost, whatever else the shared machine is doing.
+process.on('message', (message: { cmd?: string }) => {
+  if (message.cmd === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  }
+});
+process.on('disconnect', () => server.close(() => process.exit(0)));
