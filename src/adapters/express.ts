@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { answerRequest } from './answer.js';
 import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody } from './node-body.js';
 
-const EMPTY = new Uint8Array(0);
 
 /**
  * Express (4 and 5) middleware that answers every request reaching it: POST deliveries go
@@ -38,19 +38,9 @@ export function expressMiddleware<E extends EventSchemas | undefined>(
 }
 
 async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: Request): Promise<ReceiveResult> {
-  const input = { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers };
-  if (req.method !== 'POST') return receiver.receive({ ...input, body: EMPTY });
-  let body: Buffer;
-  try {
-    body = await withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes), receiver.bodyTimeoutMs);
-  } catch (error) {
-    return receiver.fail(error);
-  }
-  try {
-    return await receiver.receive({ ...input, body });
-  } catch (error) {
-    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
-  }
+  return answerRequest(receiver, { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers }, () =>
+    withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes), receiver.bodyTimeoutMs),
+  );
 }
 
 function send(res: Response, result: ReceiveResult): void {

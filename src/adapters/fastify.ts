@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { answerRequest } from './answer.js';
 import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
@@ -17,7 +18,6 @@ export const FASTIFY_CONSUMED =
   "— not wrapped in fastify-plugin — and don't add a content-type parser, `fastify-raw-body` or a hook that reads " +
   'request.raw (onRequest/preParsing/preHandler) for its route.';
 
-const EMPTY = new Uint8Array(0);
 /** Where the plugin keeps a request's Content-Type while Fastify's own content-type check is kept away from it. */
 const CONTENT_TYPE = Symbol('hookguard.contentType');
 
@@ -68,19 +68,9 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
     raw.headers['content-type'] = raw[CONTENT_TYPE];
     delete raw[CONTENT_TYPE];
   }
-  const input = { method: request.method, url: request.url, headers: raw.headers };
-  if (request.method !== 'POST') return receiver.receive({ ...input, body: EMPTY });
-  let body: Buffer;
-  try {
-    body = await withinBodyTimeout(readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED), receiver.bodyTimeoutMs);
-  } catch (error) {
-    return receiver.fail(error);
-  }
-  try {
-    return await receiver.receive({ ...input, body });
-  } catch (error) {
-    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
-  }
+  return answerRequest(receiver, { method: request.method, url: request.url, headers: raw.headers }, () =>
+    withinBodyTimeout(readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED), receiver.bodyTimeoutMs),
+  );
 }
 
 export default fastifyPlugin;

@@ -1,5 +1,6 @@
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { answerRequest } from './answer.js';
 import { readRequestBody } from './web-body.js';
 
 /** Next.js App Router, Hono, Bun, Deno, Workers: where a fetch Request's body gets read first. */
@@ -36,19 +37,9 @@ export function fetchHandler<E extends EventSchemas | undefined>(receiver: Recei
 }
 
 async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: Request): Promise<ReceiveResult> {
-  const input = { method: request.method, url: request.url, headers: request.headers };
-  if (request.method.toUpperCase() !== 'POST') return receiver.receive({ ...input, body: new Uint8Array(0) });
-  let body: Uint8Array;
-  try {
-    body = await readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED);
-  } catch (error) {
-    return receiver.fail(error);
-  }
-  try {
-    return await receiver.receive({ ...input, body });
-  } catch (error) {
-    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
-  }
+  return answerRequest(receiver, { method: request.method, url: request.url, headers: request.headers }, () =>
+    readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED),
+  );
 }
 
 function toResponse(result: ReceiveResult): Response {

@@ -3,6 +3,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 
 import { WebhookError } from '../core/errors.js';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { answerRequest } from './answer.js';
 import { bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
 
 /**
@@ -72,19 +73,9 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
   const method = event.requestContext?.http?.method ?? event.httpMethod;
   if (method === undefined) return receiver.fail(new WebhookError('misconfigured', LAMBDA_CONSUMED));
   const headers = mergedHeaders(event);
-  const input = { method, url: urlOf(event, headers), headers };
-  if (method.toUpperCase() !== 'POST') return receiver.receive({ ...input, body: new Uint8Array(0) });
-  let body: Uint8Array;
-  try {
-    body = eventBody(event, headers['content-encoding'], receiver.maxBodyBytes);
-  } catch (error) {
-    return receiver.fail(error);
-  }
-  try {
-    return await receiver.receive({ ...input, body });
-  } catch (error) {
-    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
-  }
+  return answerRequest(receiver, { method, url: urlOf(event, headers), headers }, () =>
+    eventBody(event, headers['content-encoding'], receiver.maxBodyBytes),
+  );
 }
 
 /** Payload 1.0 has both maps (multiValueHeaders holds every value); 2.0 joins repeats with commas itself. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { answerRequest } from './answer.js';
 import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
@@ -16,7 +17,6 @@ export const NODE_CONSUMED =
   'covers are gone. Call the nodeHandler() listener first for the webhook path, with nothing reading the ' +
   'request before it; in a Next.js pages/api route, `export const config = { api: { bodyParser: false } }`.';
 
-const EMPTY = new Uint8Array(0);
 
 /**
  * A `(req, res)` listener for `http.createServer`, and anything else that hands out Node's
@@ -50,18 +50,12 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
     req.resume();
     return notFound();
   }
-  const input = { method: req.method ?? 'GET', url, headers: req.headers };
-  if (input.method !== 'POST') {
-    req.resume(); // 405 without reading the body; drained so the answer reaches a sender still uploading
-    return receiver.receive({ ...input, body: EMPTY });
-  }
-  let body: Buffer;
-  try {
-    body = await withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED), receiver.bodyTimeoutMs);
-  } catch (error) {
-    return receiver.fail(error);
-  }
-  return receiver.receive({ ...input, body });
+  const method = req.method ?? 'GET';
+  // 405 without reading the body; drained so the answer reaches a sender still uploading.
+  if (method !== 'POST') req.resume();
+  return answerRequest(receiver, { method, url, headers: req.headers }, () =>
+    withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED), receiver.bodyTimeoutMs),
+  );
 }
 
 /** Routing, not a delivery refusal: no WebhookError code, and nothing reported to onError. */
