@@ -1,7 +1,5 @@
-import { pickString } from '../core/body.js';
 import type { SecretInput } from '../crypto/keys.js';
-import { hmac } from './hmac.js';
-import { keyValueSignatureList } from './signature-header.js';
+import { stripeScheme } from './stripe.js';
 import type { Provider } from './types.js';
 
 export interface MuxOptions {
@@ -21,16 +19,5 @@ export interface MuxOptions {
  * const provider = providers.mux({ secret: process.env.MUX_WEBHOOK_SECRET! });
  */
 export function mux(options: MuxOptions): Provider {
-  return hmac({
-    name: 'mux',
-    secret: options?.secret,
-    signatureHeader: 'mux-signature',
-    signatureFormat: keyValueSignatureList('t', ','),
-    signatureVersion: 'v1',
-    signedContent: ({ timestamp, body }) => [`${timestamp}.`, body],
-    toleranceSeconds: options?.toleranceSeconds,
-    locateId: (payload) => pickString(payload, ['id']),
-    locateType: (payload) => pickString(payload, ['type']),
-    signHeaders: () => ({ 'content-type': 'application/json' }),
-  });
+  return stripeScheme('mux', 'mux-signature', options);
 }

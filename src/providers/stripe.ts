@@ -20,10 +20,15 @@ export interface StripeOptions {
  * const provider = providers.stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! });
  */
 export function stripe(options: StripeOptions): Provider {
+  return stripeScheme('stripe', 'stripe-signature', options);
+}
+
+/** Stripe's scheme under another sender's name and header (Mux signs exactly this way). */
+export function stripeScheme(name: string, signatureHeader: string, options: StripeOptions): Provider {
   return hmac({
-    name: 'stripe',
+    name,
     secret: options?.secret,
-    signatureHeader: 'stripe-signature',
+    signatureHeader,
     signatureFormat: keyValueSignatureList('t', ','),
     signatureVersion: 'v1',
     signedContent: ({ timestamp, body }) => [`${timestamp}.`, body],
