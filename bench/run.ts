@@ -2,7 +2,7 @@
  * `npm run bench`: the verify micro-benchmark, end-to-end through Express, and memory, in one
  * run; prints markdown tables and writes bench/RESULTS.md.
  *
- *   npm run bench                 # full: about 8 minutes on a 2-core machine
+ *   npm run bench                 # full: about 10 minutes on a 2-core machine
  *   npm run bench -- --quick      # short rounds, 2 sizes: about 2 minutes (figures are rougher)
  *   npm run bench -- --only verify|e2e|memory
  */
@@ -34,16 +34,16 @@ if (wants('verify')) {
   verifyRows = await runVerify({
     schemes: SCHEMES,
     sizes,
-    rounds: quick ? 3 : 7,
-    roundMs: quick ? 100 : 250,
-    warmupMs: quick ? 100 : 200,
+    rounds: quick ? 3 : 5,
+    roundMs: quick ? 100 : 200,
+    warmupMs: quick ? 100 : 150,
     clock: 'cpu',
     isolate: argv.includes('--isolate'),
     log,
   });
   sections.push(
     `## Verify: verifications/s of valid deliveries\n\n` +
-      `Each cell: median verifications/s · ratio to the node:crypto floor (· p = ratio to floor + JSON.parse, for rows marked ᵖ that also decode the JSON).\n\n` +
+      `Each cell: median of ${quick ? 3 : 5} rounds, verifications/s · ratio to the node:crypto floor (· p = ratio to floor + JSON.parse, for rows marked ᵖ that also decode the JSON).\n\n` +
       `### Targets: hookguard verify ÷ node:crypto floor\n\n${targetTable(verifyRows, sizes)}\n\n### Every contender\n\n${verifyTables(verifyRows, sizes)}`,
   );
 }
@@ -51,11 +51,11 @@ if (wants('verify')) {
 let e2eRows: E2ERow[] = [];
 if (wants('e2e')) {
   log('\n## end-to-end through Express');
-  e2eRows = await runE2E({ seconds: quick ? 3 : 4, warmupSeconds: quick ? 1 : 2, rounds: quick ? 1 : 5, connections: 10, log });
+  e2eRows = await runE2E({ seconds: quick ? 3 : 4, warmupSeconds: quick ? 1 : 2, rounds: quick ? 1 : 4, connections: 10, log });
   sections.push(
     `## End-to-end through Express 5 on 127.0.0.1\n\n` +
       `~${E2E_BODY_BYTES} B signed JSON, autocannon in a separate process (10 connections), each case's server a process of its own; ` +
-      `median of ${quick ? 1 : 5} rounds of ${quick ? 3 : 4} s per case, rounds interleaved across cases, after a warm-up. ` +
+      `median of ${quick ? 1 : 4} rounds of ${quick ? 3 : 4} s per case, rounds interleaved across cases, after a warm-up. ` +
       `**Server CPU per request** (the server process's CPU time over the requests it answered) is the robust figure on a shared machine; ` +
       `req/s and latency also depend on the load generator, which shares the same cores.\n` +
       `(c) answers the same signed request every time, so dedupe is off there (\`dedupe: false\`); (c′) keeps the default memory store and the load ` +
