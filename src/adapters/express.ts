@@ -37,7 +37,7 @@ export function expressMiddleware<E extends EventSchemas | undefined>(
   };
 }
 
-async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: Request): Promise<ReceiveResult> {
+function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: Request): Promise<ReceiveResult> {
   return answerRequest(receiver, { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers }, () =>
     withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes), receiver.bodyTimeoutMs),
   );

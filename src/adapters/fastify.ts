@@ -62,7 +62,7 @@ export async function fastifyPlugin<E extends EventSchemas | undefined>(app: Fas
   });
 }
 
-async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: FastifyRequest): Promise<ReceiveResult> {
+function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: FastifyRequest): Promise<ReceiveResult> {
   const raw = request.raw as RawRequest;
   if (CONTENT_TYPE in raw) {
     raw.headers['content-type'] = raw[CONTENT_TYPE];

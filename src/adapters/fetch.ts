@@ -36,7 +36,7 @@ export function fetchHandler<E extends EventSchemas | undefined>(receiver: Recei
   };
 }
 
-async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: Request): Promise<ReceiveResult> {
+function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: Request): Promise<ReceiveResult> {
   return answerRequest(receiver, { method: request.method, url: request.url, headers: request.headers }, () =>
     readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED),
   );
