@@ -1,3 +1,4 @@
+import { withDeadline } from '../core/deadline.js';
 import { WebhookError } from '../core/errors.js';
 
 /**
@@ -9,18 +10,8 @@ import { WebhookError } from '../core/errors.js';
  * @example
  * const body = await withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes), receiver.bodyTimeoutMs);
  */
-export async function withinBodyTimeout<T>(reading: Promise<T>, ms: number | false | undefined): Promise<T> {
-  if (ms === false || ms === undefined) return reading;
-  reading.catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(bodyTimeout(ms)), ms);
-  });
-  try {
-    return await Promise.race([reading, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withinBodyTimeout<T>(reading: Promise<T>, ms: number | false | undefined): Promise<T> {
+  return withDeadline(reading, ms, () => bodyTimeout(ms as number));
 }
 
 function bodyTimeout(ms: number): WebhookError {

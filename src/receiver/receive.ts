@@ -1,3 +1,4 @@
+import { withDeadline } from '../core/deadline.js';
 import { bodyBytes } from '../core/encoding.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
 import { errorResult, successResult } from '../core/result.js';
@@ -106,7 +107,12 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
 
       let result: ReceiveResult;
       try {
-        result = await withinTimeout(handle(prepared), handlerTimeoutMs, (late) => router.report(asWebhookError(late), delivery));
+        result = await withDeadline(
+          handle(prepared),
+          handlerTimeoutMs,
+          () => new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); the sender should retry.`),
+          (late) => router.report(asWebhookError(late), delivery),
+        );
       } catch (failure) {
         if (id !== undefined && dedupe !== false) {
           await storeCall(() => dedupe.release(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
@@ -204,31 +210,6 @@ function replyResult(value: unknown): ReceiveResult {
     throw new HandlerFailure(new TypeError(`A handler returned a ${typeof value}, which JSON cannot serialise.`));
   }
   return result;
-}
-
-/**
- * The handlers' answer, or `handler_timeout` once `ms` passed (the caller then releases the id,
- * so the sender's retry runs). The handlers cannot be stopped: a failure they report later goes
- * to `onLateFailure` (onError), never to an unhandled rejection.
- */
-async function withinTimeout(work: Promise<ReceiveResult>, ms: number | false, onLateFailure: (failure: unknown) => void): Promise<ReceiveResult> {
-  if (ms === false) return work;
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      reject(new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${ms} ms); the sender should retry.`));
-    }, ms);
-  });
-  work.catch((failure: unknown) => {
-    if (timedOut) onLateFailure(failure);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function storeCall<T extends ClaimResult | void>(call: () => T | Promise<T>): Promise<T> {
