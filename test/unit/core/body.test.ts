@@ -1,19 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, decodeJson, pick, pickString } from '../../../src/core/body.js';
-import { isWebhookError } from '../../../src/core/errors.js';
+import { codeOf } from '../../helpers/webhook-error.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 
-function codeOf(action: () => unknown): [number, string] {
-  try {
-    action();
-  } catch (error) {
-    if (isWebhookError(error)) return [error.status, error.code];
-    throw error;
-  }
-  throw new Error('expected a WebhookError, but nothing was thrown');
-}
 
 describe("decodeBody(body, 'json')", () => {
   it('parses JSON, whatever the content type says', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isWebhookError } from '../../../src/core/errors.js';
+import { codeOf } from '../../helpers/webhook-error.js';
 import { checkTimestamp, parseUnixSeconds } from '../../../src/core/timestamp.js';
 
-function codeOf(action: () => unknown): [number, string] {
-  try {
-    action();
-  } catch (error) {
-    if (isWebhookError(error)) return [error.status, error.code];
-    throw error;
-  }
-  throw new Error('expected a WebhookError, but nothing was thrown');
-}
 
 describe('parseUnixSeconds()', () => {
   it('parses ASCII digits as unix seconds', () => {
