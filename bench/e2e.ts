@@ -2,14 +2,14 @@
  * End-to-end: requests/s and p99 latency through Express on 127.0.0.1, each case's server in a
  * process of its own, load from a separate autocannon process, rounds interleaved across cases.
  *
- *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--rounds 5] [--connections 10]
+ *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--rounds 5] [--connections 10] [--cases floor,handwritten,hookguard]
  */
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import './lib/deliveries.js'; // makes the run's secrets, which servers and load generators inherit
 import { formatRate, formatRatio, median, table } from './lib/harness.js';
-import { BODY_BYTES, CASES, PATH, type CaseSpec } from './e2e/cases.js';
+import { BODY_BYTES, CASES as ALL_CASES, PATH, type CaseSpec } from './e2e/cases.js';
 
 const run = promisify(execFile);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -19,6 +19,8 @@ export interface E2EOptions {
   warmupSeconds: number;
   rounds: number;
   connections: number;
+  /** Only these cases (names from e2e/cases.ts); default all. */
+  cases?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -76,6 +78,7 @@ async function load(server: { url: string; child: ChildProcess }, spec: CaseSpec
 }
 
 export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
+  const CASES = options.cases === undefined ? ALL_CASES : ALL_CASES.filter((spec) => options.cases?.includes(spec.name));
   const servers = await Promise.all(CASES.map(startServer));
   try {
     const results = new Map<CaseSpec, LoadResult[]>(CASES.map((spec) => [spec, []]));
@@ -147,6 +150,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     warmupSeconds: quick ? 1 : 2,
     rounds: Number(value('--rounds') ?? (quick ? 1 : 5)),
     connections: Number(value('--connections') ?? 10),
+    ...(value('--cases') ? { cases: (value('--cases') as string).split(',') } : {}),
     log: (line) => console.log(line),
   });
   console.log(`\n${e2eTable(rows)}`);

@@ -1,3 +1,4 @@
+import { isThenable, type MaybePromise } from '../core/maybe-async.js';
 import type { HeadersLike, ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 
@@ -13,23 +14,26 @@ export interface RequestLine {
 /**
  * The one sequence every adapter runs: non-POST goes to the receiver (405) without its body
  * being read; otherwise the adapter's own reader runs, a read failure is answered through
- * `receiver.fail`, and the bytes go to `receiver.receive`. Never rejects.
+ * `receiver.fail`, and the bytes go to `receiver.receive`, whose answer is returned as is
+ * (a receiver's `receive` answers every failure itself; adapters still turn a rejection from
+ * a hand-made one into `receiver.fail`). No async frame of its own: one reaction on the read.
  */
-export async function answerRequest<E extends EventSchemas | undefined>(
+export function answerRequest<E extends EventSchemas | undefined>(
   receiver: Receiver<E>,
   request: RequestLine,
-  readBody: () => Uint8Array | Promise<Uint8Array>,
+  readBody: () => MaybePromise<Uint8Array>,
 ): Promise<ReceiveResult> {
-  if (request.method.toUpperCase() !== 'POST') return receiver.receive({ ...request, body: EMPTY });
-  let body: Uint8Array;
+  const { method, url, headers } = request;
+  if (method !== 'POST' && method.toUpperCase() !== 'POST') return receiver.receive({ method, url, headers, body: EMPTY });
+  let reading: MaybePromise<Uint8Array>;
   try {
-    body = await readBody();
+    reading = readBody();
   } catch (error) {
-    return receiver.fail(error);
+    return Promise.resolve(receiver.fail(error));
   }
-  try {
-    return await receiver.receive({ ...request, body });
-  } catch (error) {
-    return receiver.fail(error); // receive() answers every failure itself; this only guards a broken contract
-  }
+  if (!isThenable(reading)) return receiver.receive({ method, url, headers, body: reading });
+  return Promise.resolve(reading).then(
+    (body) => receiver.receive({ method, url, headers, body }),
+    (error: unknown) => receiver.fail(error),
+  );
 }

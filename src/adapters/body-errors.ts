@@ -23,6 +23,11 @@ export function undecodableBody(cause: unknown): WebhookError {
   return new WebhookError('invalid_body', 'The body could not be decoded with its Content-Encoding (corrupt or truncated).', { cause });
 }
 
+/** The body did not finish arriving within `bodyTimeoutMs`; the answer closes the connection. */
+export function bodyTimeout(ms: number): WebhookError {
+  return new WebhookError('body_timeout', `The body did not arrive within bodyTimeoutMs (${ms} ms); the connection is closed.`);
+}
+
 /** The sender went away, or the stream broke, before the whole body arrived. */
 export function abortedBody(cause?: unknown): WebhookError {
   return new WebhookError('invalid_body', 'The request was aborted before its body was fully received.', cause === undefined ? {} : { cause });

@@ -2,9 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
-import { withinBodyTimeout } from './body-timeout.js';
-import { readNodeBody } from './node-body.js';
-
+import { EXPRESS_CONSUMED, readNodeBody } from './node-body.js';
 
 /**
  * Express (4 and 5) middleware that answers every request reaching it: POST deliveries go
@@ -33,18 +31,25 @@ export function expressMiddleware<E extends EventSchemas | undefined>(
   receiver: Receiver<E>,
 ): (req: Request, res: Response, next: NextFunction) => void {
   return function hookguardExpress(req, res, next) {
-    answer(receiver, req).then((result) => send(res, result)).catch(next);
+    answer(receiver, req).then(
+      (result) => send(res, result, next),
+      (error: unknown) => send(res, receiver.fail(error), next),
+    );
   };
 }
 
 function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: Request): Promise<ReceiveResult> {
   return answerRequest(receiver, { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers }, () =>
-    withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes), receiver.bodyTimeoutMs),
+    readNodeBody(req, receiver.maxBodyBytes, EXPRESS_CONSUMED, receiver.bodyTimeoutMs),
   );
 }
 
-function send(res: Response, result: ReceiveResult): void {
-  res.status(result.status);
-  for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
-  res.end(result.body);
+/** Writes the answer in one `writeHead` (merged with any header set before, such as X-Powered-By); a write that fails goes to `next`. */
+function send(res: Response, result: ReceiveResult, next: NextFunction): void {
+  try {
+    res.writeHead(result.status, result.headers);
+    res.end(result.body);
+  } catch (error) {
+    next(error);
+  }
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
-import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface HookguardFastifyOptions<E extends EventSchemas | undefined = EventSchemas | undefined> {
@@ -69,7 +68,7 @@ function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, reque
     delete raw[CONTENT_TYPE];
   }
   return answerRequest(receiver, { method: request.method, url: request.url, headers: raw.headers }, () =>
-    withinBodyTimeout(readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED), receiver.bodyTimeoutMs),
+    readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED, receiver.bodyTimeoutMs),
   );
 }
 

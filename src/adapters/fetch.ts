@@ -31,8 +31,8 @@ const NULL_BODY = new Set([204, 205, 304]);
  * export default { fetch: fetchHandler(receiver) };
  */
 export function fetchHandler<E extends EventSchemas | undefined>(receiver: Receiver<E>): (request: Request) => Promise<Response> {
-  return async function hookguardFetch(request) {
-    return toResponse(await answer(receiver, request));
+  return function hookguardFetch(request) {
+    return answer(receiver, request).then(toResponse, (error: unknown) => toResponse(receiver.fail(error)));
   };
 }
 

@@ -64,8 +64,8 @@ const INFLATE: Readonly<Record<string, (buffer: Buffer, options: ZlibOptions) =>
  * export const handler = lambdaHandler(receiver);
  */
 export function lambdaHandler<E extends EventSchemas | undefined>(receiver: Receiver<E>): (event: LambdaHttpEvent) => Promise<LambdaHttpResult> {
-  return async function hookguardLambda(event) {
-    return toLambda(await answer(receiver, event));
+  return function hookguardLambda(event) {
+    return answer(receiver, event).then(toLambda, (error: unknown) => toLambda(receiver.fail(error)));
   };
 }
 

@@ -3,7 +3,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import getRawBody from 'raw-body';
 import { WebhookError, isWebhookError } from '../core/errors.js';
-import { abortedBody, bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
+import { abortedBody, bodyTimeout, bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
 
 /** A Node request as hosts hand it over: Express may have set `body`, GCF/Firebase set `rawBody`. */
 export type NodeBodyRequest = IncomingMessage & { body?: unknown; rawBody?: unknown; _body?: unknown };
@@ -20,15 +20,51 @@ export const EXPRESS_CONSUMED =
  * `limit` (bytes) is enforced while streaming and on the decoded size of a `Content-Encoding:
  * gzip | deflate | br` body, so neither a large upload nor a zip bomb is ever buffered whole.
  * Senders sign the uncompressed body, so the decoded bytes are what is returned and verified.
+ * A body still arriving after `timeoutMs` (`false`: no limit) is refused with `body_timeout`:
+ * a sender dripping a body byte by byte would otherwise hold a connection (and a buffer) for as
+ * long as it likes. The read itself is then left to fail when the connection closes.
  *
- * Throws `WebhookError`: `body_too_large`, `invalid_body` (aborted, corrupt or unknown encoding),
- * `misconfigured` with `consumedMessage` (another parser consumed the body and kept no copy of
- * its bytes): each adapter passes the fix for its own framework.
+ * Rejects with `WebhookError`: `body_too_large`, `body_timeout`, `invalid_body` (aborted,
+ * corrupt or unknown encoding), `misconfigured` with `consumedMessage` (another parser consumed
+ * the body and kept no copy of its bytes): each adapter passes the fix for its own framework.
+ * One promise and at most one timer per request: this runs for every delivery.
  *
  * @example
- * const body = await readNodeBody(req, receiver.maxBodyBytes, FASTIFY_CONSUMED);
+ * const body = await readNodeBody(req, receiver.maxBodyBytes, FASTIFY_CONSUMED, receiver.bodyTimeoutMs);
  */
-export async function readNodeBody(req: NodeBodyRequest, limit: number, consumedMessage: string = EXPRESS_CONSUMED): Promise<Buffer> {
+export function readNodeBody(req: NodeBodyRequest, limit: number, consumedMessage: string = EXPRESS_CONSUMED, timeoutMs: number | false = false): Promise<Buffer> {
+  let source: Buffer | StreamSource;
+  try {
+    source = bodySource(req, limit, consumedMessage);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (Buffer.isBuffer(source)) return Promise.resolve(source);
+  const { declared, decoder } = source;
+  return new Promise<Buffer>((resolve, reject) => {
+    const timer = timeoutMs === false ? undefined : setTimeout(() => reject(bodyTimeout(timeoutMs)), timeoutMs);
+    const done = (error: unknown, body?: Buffer): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      if (error === null || error === undefined) {
+        resolve(body as Buffer);
+        return;
+      }
+      // Pull the rest off the wire (discarding it) so the answer reaches a sender still uploading.
+      if (!req.destroyed) req.resume();
+      reject(toWebhookError(error, limit));
+    };
+    if (decoder === undefined) getRawBody(req, { limit, length: declared ?? null }, done);
+    else readDecoded(req, decoder, limit).then((body) => done(null, body), done);
+  });
+}
+
+interface StreamSource {
+  declared: number | undefined;
+  decoder: Transform | undefined;
+}
+
+/** The bytes a host kept, or how to read the stream; throws what is already known to be wrong. */
+function bodySource(req: NodeBodyRequest, limit: number, consumedMessage: string): Buffer | StreamSource {
   const kept = keptBody(req);
   if (kept !== undefined) {
     if (kept.byteLength > limit) throw bodyTooLarge(limit);
@@ -40,18 +76,9 @@ export async function readNodeBody(req: NodeBodyRequest, limit: number, consumed
     throw new WebhookError('misconfigured', consumedMessage);
   }
   if (req.destroyed) throw abortedBody();
-
   const declared = contentLength(req);
   if (declared !== undefined && declared > limit) throw bodyTooLarge(limit);
-  const decoder = createDecoder(req.headers['content-encoding']);
-  try {
-    if (decoder === undefined) return await getRawBody(req, { limit, length: declared ?? null });
-    return await readDecoded(req, decoder, limit);
-  } catch (error) {
-    // Pull the rest off the wire (discarding it) so the answer reaches a sender still uploading.
-    if (!req.destroyed) req.resume();
-    throw toWebhookError(error, limit);
-  }
+  return { declared, decoder: createDecoder(req.headers['content-encoding']) };
 }
 
 function keptBody(req: NodeBodyRequest): Buffer | undefined {

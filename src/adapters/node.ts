@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
-import { withinBodyTimeout } from './body-timeout.js';
 import { readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface NodeHandlerOptions {
@@ -37,25 +36,23 @@ export function nodeHandler<E extends EventSchemas | undefined>(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { path } = options;
   return function hookguardNode(req, res) {
-    answer(receiver, req, path)
-      .catch((error: unknown) => receiver.fail(error))
-      .then((result) => send(res, result))
-      .catch(() => res.destroy()); // writing the answer failed (socket gone): nothing is left to tell the sender
+    answer(receiver, req, path).then(
+      (result) => send(res, result),
+      (error: unknown) => send(res, receiver.fail(error)),
+    );
   };
 }
 
-async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: NodeBodyRequest, path: string | undefined): Promise<ReceiveResult> {
+function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: NodeBodyRequest, path: string | undefined): Promise<ReceiveResult> {
   const url = req.url ?? '/';
   if (path !== undefined && pathOf(url) !== path) {
     req.resume();
-    return notFound();
+    return Promise.resolve(notFound());
   }
   const method = req.method ?? 'GET';
   // 405 without reading the body; drained so the answer reaches a sender still uploading.
   if (method !== 'POST') req.resume();
-  return answerRequest(receiver, { method, url, headers: req.headers }, () =>
-    withinBodyTimeout(readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED), receiver.bodyTimeoutMs),
-  );
+  return answerRequest(receiver, { method, url, headers: req.headers }, () => readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED, receiver.bodyTimeoutMs));
 }
 
 /** Routing, not a delivery refusal: no WebhookError code, and nothing reported to onError. */
@@ -74,7 +71,10 @@ function pathOf(url: string): string {
 
 function send(res: ServerResponse, result: ReceiveResult): void {
   if (res.headersSent) return; // another listener already answered: the response is theirs
-  res.statusCode = result.status;
-  for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
-  res.end(result.body);
+  try {
+    res.writeHead(result.status, result.headers);
+    res.end(result.body);
+  } catch {
+    res.destroy(); // writing the answer failed (socket gone): nothing is left to tell the sender
+  }
 }

@@ -5,7 +5,12 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as co
 
 /** 200 with `value` as the JSON body (`{"ok":true}` when there is none). */
 export function successResult(value: unknown = { ok: true }, status = 200): ReceiveResult {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(value) };
+  return jsonResult(JSON.stringify(value), status);
+}
+
+/** `json` (already serialised) as the answer; the headers are a new object each time, since callers may add to them. */
+export function jsonResult(json: string, status = 200): ReceiveResult {
+  return { status, headers: { ...JSON_HEADERS }, body: json };
 }
 
 /** A plain-text 200, for handshakes that must echo a bare token. */

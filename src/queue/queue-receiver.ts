@@ -93,7 +93,7 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
       return queued;
     },
     // After close(), new deliveries answer 503 shutting_down; adds already under way finish.
-    receive: (input) => lifecycle.track(() => receive(input)).catch((error: unknown) => receiver.fail(error)),
+    receive: (input) => lifecycle.run(() => receive(input).catch((error: unknown) => receiver.fail(error)), (refusal) => receiver.fail(refusal)),
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: receiver.maxBodyBytes,
     bodyTimeoutMs: receiver.bodyTimeoutMs,

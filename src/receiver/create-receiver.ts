@@ -38,8 +38,8 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       router.onError(handler);
       return receiver;
     },
-    // pipeline.receive answers every failure itself; what track() throws is `shutting_down`.
-    receive: (input) => lifecycle.track(() => pipeline.receive(input)).catch((error: unknown) => receiver.fail(error)),
+    // pipeline.receive answers every failure itself and never rejects.
+    receive: (input) => lifecycle.run(() => pipeline.receive(input), (refusal) => receiver.fail(refusal)),
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
     bodyTimeoutMs: resolved.bodyTimeoutMs,

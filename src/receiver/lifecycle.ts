@@ -10,19 +10,24 @@ export class Lifecycle {
   private closing = false;
   private readonly drained: (() => void)[] = [];
 
-  /** Runs one delivery, counted in flight; throws `shutting_down` once closing. */
-  async track<T>(run: () => Promise<T>): Promise<T> {
-    if (this.closing) {
-      throw new WebhookError('shutting_down', 'The receiver is shutting down; the sender should retry.');
-    }
+  /**
+   * Runs one delivery (`start` must not throw: an async function), counted in flight until it
+   * settles; once closing, answers `refuse(shutting_down)` instead. No async frame of its own:
+   * the count drops in a reaction registered before the caller's, so `close()` never resolves
+   * while an answer is still on its way.
+   */
+  run<T>(start: () => Promise<T>, refuse: (error: WebhookError) => T): Promise<T> {
+    if (this.closing) return Promise.resolve(refuse(new WebhookError('shutting_down', 'The receiver is shutting down; the sender should retry.')));
+    const running = start();
     this.inFlight++;
-    try {
-      return await run();
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
-    }
+    running.then(this.leave, this.leave);
+    return running;
   }
+
+  private readonly leave = (): void => {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+  };
 
   get isClosing(): boolean {
     return this.closing;

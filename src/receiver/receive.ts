@@ -1,22 +1,23 @@
 import { withDeadline } from '../core/deadline.js';
 import { bodyBytes } from '../core/encoding.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
-import { errorResult, successResult } from '../core/result.js';
+import { isThenable, type MaybePromise } from '../core/maybe-async.js';
+import { errorResult, jsonResult, successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
-import type { ClaimResult } from '../stores/types.js';
-import { createDelivery, lazyHeaders } from './delivery.js';
+import type { DedupeStore } from '../stores/types.js';
+import { createDelivery, lazyHeaders, type DeliveryBase } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
-import { HandlerFailure, type Registration, type Router } from './router.js';
+import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
 import { replyOf } from './reply.js';
 import { validatePayload } from './validate.js';
 
-// Built per answer, not shared frozen constants: callers and adapters (Lambda hands `headers` on
-// as is) may add a header, and one request's answer must never leak into another's.
-const OK = { ok: true } as const;
-const DUPLICATE = { ok: true, duplicate: true } as const;
+// Answers are built per delivery from these, never shared: callers and adapters (Lambda hands
+// `headers` on as is) may add a header, and one request's answer must never leak into another's.
+const OK_JSON = JSON.stringify({ ok: true });
+const DUPLICATE_JSON = JSON.stringify({ ok: true, duplicate: true });
 const IGNORED = { ok: true, ignored: true } as const;
 
 /** A delivery verified, parsed and validated, with its handler calls ready: what remains is dedupe and handling. */
@@ -50,13 +51,22 @@ export interface Pipeline {
  * The pipeline: method → size → verify → parse → handshake → route → validate → claim → handle → answer.
  * Every failure becomes a coded answer; a delivery is either handled or refused with a status
  * that makes the sender retry.
+ *
+ * Each step runs synchronously unless it has something to wait for (an async schema, a Redis
+ * store, an async handler): a delivery through zod, the memory store and one async handler
+ * awaits once, for its handler.
  */
 export function createPipeline(options: ResolvedOptions, router: Router): Pipeline {
-  const { provider, events, dedupe, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs } = options;
+  const { provider, events, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs } = options;
+  const store = options.dedupe === false ? undefined : options.dedupe;
+  const handlerTimeout = (): WebhookError =>
+    new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${String(handlerTimeoutMs)} ms); the sender should retry.`);
 
-  async function prepare(input: DeliveryInput): Promise<PreparedDelivery | ReceiveResult> {
-    if (input.method !== undefined && input.method.toUpperCase() !== 'POST') {
-      throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${input.method}.`);
+  /** Everything before dedupe and handlers; throws a refusal. */
+  function prepareNow(input: DeliveryInput): MaybePromise<PreparedDelivery | ReceiveResult> {
+    const { method } = input;
+    if (method !== undefined && method !== 'POST' && method.toUpperCase() !== 'POST') {
+      throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${method}.`);
     }
     const body = bodyBytes(input.body);
     if (body.byteLength > maxBodyBytes) {
@@ -69,33 +79,43 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     return provider.handshake?.(parsed, verified) ?? route(parsed, verified);
   }
 
-  async function route(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<PreparedDelivery | ReceiveResult> {
+  function route(parsed: ParsedDelivery, verified: VerifiedDelivery): MaybePromise<PreparedDelivery | ReceiveResult> {
     const registrations = router.registrationsFor(parsed.type, parsed.parentTypes);
     if (registrations.length === 0) {
       if (unhandled === 'ignore') return successResult(IGNORED);
       throw new WebhookError('schema_mismatch', `No handler is registered for the event type "${parsed.type ?? ''}".`);
     }
-    const { delivery, calls } = await prepareCalls(registrations, parsed, verified);
-    return { parsed, verified, delivery, calls };
+    const type = parsed.type ?? '';
+    const schema = ownSchema(type, parsed.parentTypes);
+    if (schema === undefined) return prepareCalls(registrations, parsed, verified, undefined, parsed.payload);
+    const output = validatePayload(schema, parsed.payload, type);
+    if (isThenable(output)) return Promise.resolve(output).then((value) => prepareCalls(registrations, parsed, verified, schema, value));
+    return prepareCalls(registrations, parsed, verified, schema, output);
   }
 
-  /** The handlers' answer; throws HandlerFailure. */
-  async function handle({ parsed, calls }: PreparedDelivery): Promise<ReceiveResult> {
-    const value = await router.dispatch(calls);
-    return value === undefined ? (provider.acknowledge?.(parsed) ?? successResult(OK)) : replyResult(value);
+  /** The handlers' return value, awaited within handlerTimeoutMs; rejects with a HandlerFailure or `handler_timeout`. */
+  function settle(running: PromiseLike<unknown>, delivery: Delivery): Promise<unknown> {
+    return withDeadline(running, handlerTimeoutMs, handlerTimeout, (late) => router.report(asWebhookError(handlerFailure(late)), delivery), handlerFailure);
+  }
+
+  /** The answer to a handled delivery: the handlers' value, the provider's acknowledgement, or `{"ok":true}`. */
+  function answerOf(parsed: ParsedDelivery, value: unknown): ReceiveResult {
+    return value === undefined ? (provider.acknowledge?.(parsed) ?? jsonResult(OK_JSON)) : replyResult(value);
   }
 
   async function receive(input: DeliveryInput): Promise<ReceiveResult> {
     let delivery: Delivery | undefined;
     try {
-      const prepared = await prepare(input);
+      let prepared = prepareNow(input);
+      if (isThenable(prepared)) prepared = await prepared;
       if (!('calls' in prepared)) return prepared;
       delivery = prepared.delivery;
 
-      const id = dedupe === false ? undefined : prepared.parsed.id;
-      if (id !== undefined && dedupe !== false) {
-        const claim = await storeCall(() => dedupe.claim(id));
-        if (claim === 'duplicate') return successResult(DUPLICATE);
+      const id = store === undefined ? undefined : prepared.parsed.id;
+      if (id !== undefined && store !== undefined) {
+        let claim = storeCall(store, 'claim', id);
+        if (isThenable(claim)) claim = await claim;
+        if (claim === 'duplicate') return jsonResult(DUPLICATE_JSON);
         if (claim === 'in_flight') {
           throw new WebhookError('in_flight', `Delivery ${id} is being handled right now; retry later.`);
         }
@@ -107,22 +127,17 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
 
       let result: ReceiveResult;
       try {
-        result = await withDeadline(
-          handle(prepared),
-          handlerTimeoutMs,
-          () => new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${handlerTimeoutMs} ms); the sender should retry.`),
-          (late) => router.report(asWebhookError(late), delivery),
-        );
+        let value = router.dispatch(prepared.calls);
+        if (isThenable(value)) value = await settle(value, delivery);
+        result = answerOf(prepared.parsed, value);
       } catch (failure) {
-        if (id !== undefined && dedupe !== false) {
-          await storeCall(() => dedupe.release(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
-        }
+        const released = id !== undefined && store !== undefined ? afterHandling(store, 'release', id, delivery) : undefined;
+        if (released !== undefined) await released;
         throw failure;
       }
-      if (id !== undefined && dedupe !== false) {
-        // The work is done: a store failure now must not turn it into a retry (that would run it twice).
-        await storeCall(() => dedupe.complete(id)).catch((error: unknown) => router.report(asWebhookError(error), delivery));
-      }
+      // The work is done: a store failure now must not turn it into a retry (that would run it twice).
+      const completed = id !== undefined && store !== undefined ? afterHandling(store, 'complete', id, delivery) : undefined;
+      if (completed !== undefined) await completed;
       return result;
     } catch (error) {
       const webhookError = asWebhookError(error);
@@ -131,13 +146,26 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
+  /** `release` or `complete`, whose failure is reported, never answered: a promise only when the store is async. */
+  function afterHandling(dedupe: DedupeStore, step: 'release' | 'complete', id: string, delivery: Delivery): PromiseLike<void> | undefined {
+    try {
+      const done = storeCall(dedupe, step, id);
+      if (isThenable(done)) return Promise.resolve(done).then(undefined, (error: unknown) => router.report(asWebhookError(error), delivery));
+    } catch (error) {
+      router.report(asWebhookError(error), delivery);
+    }
+    return undefined;
+  }
+
   async function dispatch(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<ReceiveResult> {
     let delivery: Delivery | undefined;
     try {
       const routed = await route(parsed, verified);
       if (!('calls' in routed)) return routed;
       delivery = routed.delivery;
-      return await handle(routed);
+      let value = router.dispatch(routed.calls);
+      if (isThenable(value)) value = await settle(value, delivery);
+      return answerOf(parsed, value);
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
@@ -145,44 +173,65 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
-  return { receive, prepare, dispatch };
+  return { receive, prepare: async (input) => prepareNow(input), dispatch };
 
   /**
-   * Validates the payload once per schema involved and gives each handler its own view: a
-   * handler registered for `K` sees `type: K` and the output of `K`'s schema (so a GitHub
-   * `issues` handler gets what the `issues` schema produced, as its types promise); `onAny`
-   * sees the delivery's own type and the output of its schema (or its nearest parent's).
-   * Any schema failing refuses the delivery (422) before it is claimed.
+   * Gives each handler its own view: a handler registered for `K` sees `type: K` and the output
+   * of `K`'s schema (so a GitHub `issues` handler gets what the `issues` schema produced, as its
+   * types promise); `onAny` sees the delivery's own type and the output of its schema (or its
+   * nearest parent's), `mainPayload`. Any schema failing refuses the delivery (422) before it
+   * is claimed. When every handler is for the delivery's own type, one view serves them all.
    */
-  async function prepareCalls(registrations: readonly Registration[], parsed: ParsedDelivery, verified: VerifiedDelivery) {
+  function prepareCalls(
+    registrations: readonly Registration[],
+    parsed: ParsedDelivery,
+    verified: VerifiedDelivery,
+    mainSchema: StandardSchemaV1 | undefined,
+    mainPayload: unknown,
+  ): MaybePromise<PreparedDelivery> {
     const type = parsed.type ?? '';
-    const outputs = new Map<StandardSchemaV1, unknown>();
-    async function output(schema: StandardSchemaV1 | undefined, fallback: unknown): Promise<unknown> {
-      if (schema === undefined) return fallback;
-      if (!outputs.has(schema)) outputs.set(schema, await validatePayload(schema, parsed.payload, type));
-      return outputs.get(schema);
+    const base: DeliveryBase = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name, headers: lazyHeaders(verified.headers) };
+    const main = createDelivery(base, type, mainPayload);
+    for (const registration of registrations) {
+      if (registration.type !== undefined && registration.type !== type) return withParentViews(registrations, parsed, verified, base, main, mainSchema);
     }
-    const mainPayload = await output(ownSchema(type, parsed.parentTypes), parsed.payload);
+    const calls = registrations.map((registration) => [registration.handler, main] as const);
+    return { parsed, verified, delivery: main, calls };
+  }
 
-    const headers = lazyHeaders(verified.headers);
-    const base = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name };
-    const main = createDelivery({ ...base, type, payload: mainPayload }, headers);
+  /** `prepareCalls` where some handlers are registered for a parent type: a view per such type, each schema validated once. */
+  async function withParentViews(
+    registrations: readonly Registration[],
+    parsed: ParsedDelivery,
+    verified: VerifiedDelivery,
+    base: DeliveryBase,
+    main: Delivery,
+    mainSchema: StandardSchemaV1 | undefined,
+  ): Promise<PreparedDelivery> {
+    const outputs = new Map<StandardSchemaV1, unknown>();
+    if (mainSchema !== undefined) outputs.set(mainSchema, main.payload);
     const views = new Map<string, Delivery>();
     const calls: (readonly [Registration['handler'], Delivery])[] = [];
     for (const registration of registrations) {
       const key = registration.type;
-      if (key === undefined || key === type) {
+      if (key === undefined || key === main.type) {
         calls.push([registration.handler, main]);
         continue;
       }
       let view = views.get(key);
       if (view === undefined) {
-        view = createDelivery({ ...base, type: key, payload: await output(events.get(key), mainPayload) }, headers);
+        const schema = events.get(key);
+        let payload = main.payload;
+        if (schema !== undefined) {
+          if (!outputs.has(schema)) outputs.set(schema, await validatePayload(schema, parsed.payload, main.type));
+          payload = outputs.get(schema);
+        }
+        view = createDelivery(base, key, payload);
         views.set(key, view);
       }
       calls.push([registration.handler, view]);
     }
-    return { delivery: main, calls };
+    return { parsed, verified, delivery: main, calls };
   }
 
   function ownSchema(type: string, parents: readonly string[] | undefined): StandardSchemaV1 | undefined {
@@ -212,12 +261,22 @@ function replyResult(value: unknown): ReceiveResult {
   return result;
 }
 
-async function storeCall<T extends ClaimResult | void>(call: () => T | Promise<T>): Promise<T> {
+/** One store call; whatever it throws or rejects with is `store_unavailable`. Synchronous when the store is (the memory store). */
+function storeCall<S extends 'claim' | 'complete' | 'release'>(store: DedupeStore, step: S, id: string): ReturnType<DedupeStore[S]> {
+  let answer: ReturnType<DedupeStore[S]>;
   try {
-    return await call();
+    answer = store[step](id) as ReturnType<DedupeStore[S]>;
   } catch (cause) {
-    throw new WebhookError('store_unavailable', 'The dedupe store cannot be reached; the sender should retry.', { cause });
+    throw storeUnavailable(cause);
   }
+  if (!isThenable(answer)) return answer;
+  return Promise.resolve(answer).then(undefined, (cause: unknown) => {
+    throw storeUnavailable(cause);
+  }) as ReturnType<DedupeStore[S]>;
+}
+
+function storeUnavailable(cause: unknown): WebhookError {
+  return new WebhookError('store_unavailable', 'The dedupe store cannot be reached; the sender should retry.', { cause });
 }
 
 /** Anything thrown becomes a WebhookError; a handler's own error is kept as the cause, never shown. */

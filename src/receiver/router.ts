@@ -1,3 +1,4 @@
+import { isThenable, type MaybePromise } from '../core/maybe-async.js';
 import type { Delivery, ErrorHandler, Handler } from './types.js';
 import type { WebhookError } from '../core/errors.js';
 
@@ -8,48 +9,70 @@ export interface Registration {
   type: string | undefined;
 }
 
+/** Event types whose registration lists are remembered; types come from senders, so the memo is bounded. */
+const MEMO_LIMIT = 1024;
+
 /** Handlers by event type, kept in registration order (the first value returned wins). */
 export class Router {
   private readonly byType = new Map<string, Registration[]>();
   private readonly any: Registration[] = [];
   private readonly errorHandlers: ErrorHandler[] = [];
+  /** `registrationsFor` of a type without parent types: the same list for every delivery of that type until a handler is added. */
+  private readonly memo = new Map<string, readonly Registration[]>();
   private count = 0;
 
   on(type: string, handler: Handler): void {
     const list = this.byType.get(type) ?? [];
     list.push({ order: this.count++, handler, type });
     this.byType.set(type, list);
+    this.memo.clear();
   }
 
   onAny(handler: Handler): void {
     this.any.push({ order: this.count++, handler, type: undefined });
+    this.memo.clear();
   }
 
   onError(handler: ErrorHandler): void {
     this.errorHandlers.push(handler);
   }
 
-  /** Every registration for `type`, its parent types and `onAny`, in registration order. */
-  registrationsFor(type: string | undefined, parentTypes: readonly string[] | undefined): Registration[] {
-    const found: Registration[] = [];
-    if (type !== undefined) {
-      const own = this.byType.get(type);
-      if (own) found.push(...own);
-      if (parentTypes) for (const parent of parentTypes) if (parent !== type) found.push(...(this.byType.get(parent) ?? []));
+  /** Every registration for `type`, its parent types and `onAny`, in registration order. Not to be modified. */
+  registrationsFor(type: string | undefined, parentTypes: readonly string[] | undefined): readonly Registration[] {
+    if (type === undefined) return this.any;
+    if (parentTypes !== undefined && parentTypes.length > 0) return this.collect(type, parentTypes);
+    let found = this.memo.get(type);
+    if (found === undefined) {
+      found = this.collect(type, undefined);
+      if (this.memo.size < MEMO_LIMIT) this.memo.set(type, found);
     }
+    return found;
+  }
+
+  private collect(type: string, parentTypes: readonly string[] | undefined): Registration[] {
+    const found: Registration[] = [...(this.byType.get(type) ?? [])];
+    if (parentTypes) for (const parent of parentTypes) if (parent !== type) found.push(...(this.byType.get(parent) ?? []));
     found.push(...this.any);
     return found.length < 2 ? found : found.sort((a, b) => a.order - b.order);
   }
 
   /**
-   * Runs every handler concurrently, each with its own view of the delivery; resolves to the
-   * first defined return value in registration order, or rejects with the first failure.
+   * Runs every handler concurrently, each with its own view of the delivery; the answer is the
+   * first defined return value in registration order. A single handler is called directly and
+   * its own return value handed back (awaited by the caller only when it is a promise); its
+   * synchronous throw becomes a `HandlerFailure`, and so must the caller turn its rejection.
+   * Several handlers are awaited together and reject with the first failure, a `HandlerFailure`.
    */
-  async dispatch(calls: readonly (readonly [Handler, Delivery])[]): Promise<unknown> {
-    const results = await Promise.allSettled(calls.map(([handler, delivery]) => invoke(handler, delivery)));
-    for (const result of results) if (result.status === 'rejected') throw new HandlerFailure(result.reason);
-    for (const result of results) if (result.status === 'fulfilled' && result.value !== undefined) return result.value;
-    return undefined;
+  dispatch(calls: readonly (readonly [Handler, Delivery])[]): MaybePromise<unknown> {
+    if (calls.length === 1) {
+      const [handler, delivery] = calls[0] as readonly [Handler, Delivery];
+      try {
+        return handler(delivery);
+      } catch (error) {
+        throw new HandlerFailure(error);
+      }
+    }
+    return dispatchAll(calls);
   }
 
   /**
@@ -68,17 +91,25 @@ export class Router {
   }
 }
 
+async function dispatchAll(calls: readonly (readonly [Handler, Delivery])[]): Promise<unknown> {
+  const results = await Promise.allSettled(calls.map(([handler, delivery]) => invoke(handler, delivery)));
+  for (const result of results) if (result.status === 'rejected') throw new HandlerFailure(result.reason);
+  for (const result of results) if (result.status === 'fulfilled' && result.value !== undefined) return result.value;
+  return undefined;
+}
+
 /** Wraps whatever a handler threw (an Error, a string, undefined…). */
 export class HandlerFailure {
   constructor(readonly reason: unknown) {}
 }
 
-async function invoke(handler: Handler, delivery: Delivery): Promise<unknown> {
-  return handler(delivery);
+/** A handler's failure, wrapped once. */
+export function handlerFailure(reason: unknown): HandlerFailure {
+  return reason instanceof HandlerFailure ? reason : new HandlerFailure(reason);
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+async function invoke(handler: Handler, delivery: Delivery): Promise<unknown> {
+  return handler(delivery);
 }
 
 function ignore(): void {}
