@@ -4,7 +4,8 @@
  *
  *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--rounds 5] [--connections 10] [--cases floor,handwritten,hookguard]
  */
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import './lib/deliveries.js'; // makes the run's secrets, which servers and load generators inherit
@@ -59,17 +60,37 @@ function serverCpu(child: ChildProcess): Promise<number> {
   });
 }
 
+/**
+ * On a machine with two or more cores and `taskset`, servers run on the last core and the load
+ * generator on the others, so the two never take turns on one core: without it, a server's CPU
+ * per request swung by ±20% between identical runs on a 2-core machine, with how often the
+ * scheduler happened to interleave them.
+ */
+export const PINNING = pinning();
+
+function pinning(): { server: string; load: string } | undefined {
+  const count = cpus().length;
+  if (count < 2 || process.platform !== 'linux' || spawnSync('taskset', ['-p', String(process.pid)]).status !== 0) return undefined;
+  return { server: String(count - 1), load: count === 2 ? '0' : `0-${count - 2}` };
+}
+
 function startServer(spec: CaseSpec): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(here('./e2e/server.ts'), [spec.name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve({ url: `http://127.0.0.1:${message.port}${PATH}`, child }));
+    child.once('message', (message: { port: number }) => {
+      // Every thread of the server (its main thread and libuv's pool), once it is listening.
+      if (PINNING && child.pid !== undefined) spawnSync('taskset', ['-a', '-cp', PINNING.server, String(child.pid)]);
+      resolve({ url: `http://127.0.0.1:${message.port}${PATH}`, child });
+    });
     child.once('exit', (code) => reject(new Error(`${spec.name} server exited (${code})`)));
   });
 }
 
 async function load(server: { url: string; child: ChildProcess }, spec: CaseSpec, seconds: number, connections: number): Promise<LoadResult> {
   const before = await serverCpu(server.child);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', here('./e2e/load.ts'), server.url, spec.request, String(seconds), String(connections)], {
+  const command = [process.execPath, '--import', 'tsx', here('./e2e/load.ts'), server.url, spec.request, String(seconds), String(connections)];
+  const [file, ...args] = PINNING ? ['taskset', '-c', PINNING.load, ...command] : command;
+  const { stdout } = await run(file as string, args, {
     maxBuffer: 1 << 20,
   });
   const after = await serverCpu(server.child);

@@ -6,7 +6,7 @@ import { errorResult, jsonResult, successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
-import { createDelivery, lazyHeaders, type DeliveryBase } from './delivery.js';
+import { LazyHeaders, createDelivery, type DeliveryBase } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
 import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -190,7 +190,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     mainPayload: unknown,
   ): MaybePromise<PreparedDelivery> {
     const type = parsed.type ?? '';
-    const base: DeliveryBase = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name, headers: lazyHeaders(verified.headers) };
+    const base: DeliveryBase = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name, headers: new LazyHeaders(verified.headers) };
     const main = createDelivery(base, type, mainPayload);
     for (const registration of registrations) {
       if (registration.type !== undefined && registration.type !== type) return withParentViews(registrations, parsed, verified, base, main, mainSchema);
