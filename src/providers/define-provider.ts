@@ -7,7 +7,7 @@ import { checkTimestamp, nowSeconds, parseUnixSeconds } from '../core/timestamp.
 import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SignatureCheck } from './signature-check.js';
-import type { SignatureHeaderFormat } from './signature-header.js';
+import type { SignatureEntry, SignatureHeaderFormat } from './signature-header.js';
 import type { ParsedDelivery, Provider, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -138,18 +138,33 @@ export function defineProvider(spec: ProviderSpec): Provider {
     id: spec.idHeader?.toLowerCase(),
   };
 
+  // With one check, the signatures it reads are collected straight into one array: no entry
+  // objects, no filtering by version.
+  const only = spec.checks.length === 1 ? spec.checks[0] : undefined;
+  const collect = only !== undefined && spec.signatureFormat.collect !== undefined;
+
   function verify(input: VerifyInput): VerifiedDelivery {
     const { headers } = input;
     const signatureText = requireHeader(headers, names.signature, spec.signatureHeader);
-    const parsedHeader = spec.signatureFormat.parse(signatureText, spec.signatureHeader);
+    let entries: readonly SignatureEntry[] | string[];
+    let headerTimestamp: string | undefined;
+    if (collect) {
+      const found: string[] = [];
+      headerTimestamp = spec.signatureFormat.collect?.(signatureText, spec.signatureHeader, (only as SignatureCheck).version, found);
+      entries = found;
+    } else {
+      const parsed = spec.signatureFormat.parse(signatureText, spec.signatureHeader);
+      headerTimestamp = parsed.timestamp;
+      entries = parsed.entries;
+    }
 
     let timestampText: string | undefined;
     let timestamp: number | undefined;
     if (spec.timestampHeader !== undefined) {
       timestampText = requireHeader(headers, names.timestamp as string, spec.timestampHeader);
       timestamp = parseTimestamp(timestampText, spec.timestampHeader);
-    } else if (parsedHeader.timestamp !== undefined) {
-      timestampText = parsedHeader.timestamp;
+    } else if (headerTimestamp !== undefined) {
+      timestampText = headerTimestamp;
       timestamp = parseTimestamp(timestampText, spec.signatureHeader);
     }
     const id = names.id === undefined ? undefined : spec.idSigned ? requireHeader(headers, names.id, spec.idHeader as string) : getLowerCaseHeader(headers, names.id);
@@ -157,7 +172,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
     const rawBody = bodyBytes(input.body);
     const context: SignedContentContext = { id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers };
     const parts = spec.signedContent(context);
-    const matched = matchesAny(parts, parsedHeader.entries) || (spec.alternativeContents !== undefined && matchesAlternative(parts, context, parsedHeader.entries));
+    const matched = matches(parts, entries) || (spec.alternativeContents !== undefined && matchesAlternative(parts, context, entries));
     if (!matched) {
       throw new WebhookError('signature_mismatch', `No signature in the ${spec.signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
     }
@@ -178,10 +193,16 @@ export function defineProvider(spec: ProviderSpec): Provider {
     return verified;
   }
 
+  /** Whether a signature matches `parts`: `entries` from `parse`, or the candidates `collect` found for the one check. */
+  function matches(parts: readonly SignedPart[], entries: readonly SignatureEntry[] | string[]): boolean {
+    if (collect) return entries.length > 0 && (only as SignatureCheck).matches(parts, entries as string[]);
+    return matchesAny(parts, entries as readonly SignatureEntry[]);
+  }
+
   // The closures of the rare paths live in these helpers, not in `verify`: a closure there would
   // make `verify` allocate a context for its locals on every call, taken or not.
-  function matchesAlternative(parts: readonly SignedPart[], context: SignedContentContext, entries: readonly { version: string; value: string }[]): boolean {
-    return (spec.alternativeContents?.(parts, context) ?? []).some((other) => matchesAny(other, entries));
+  function matchesAlternative(parts: readonly SignedPart[], context: SignedContentContext, entries: readonly SignatureEntry[] | string[]): boolean {
+    return (spec.alternativeContents?.(parts, context) ?? []).some((other) => matches(other, entries));
   }
 
   /** A timestamp in the body, read after the signature matched; the payload is decoded at most once, and kept for `parse`. */
@@ -191,7 +212,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
     return payload === undefined ? { timestamp } : { timestamp, payload };
   }
 
-  function matchesAny(parts: readonly SignedPart[], entries: readonly { version: string; value: string }[]): boolean {
+  function matchesAny(parts: readonly SignedPart[], entries: readonly SignatureEntry[]): boolean {
     for (const check of spec.checks) {
       // `[value]` first, not `[]` then push: the usual single signature must not allocate room for 17.
       let candidates: string[] | undefined;

@@ -24,6 +24,13 @@ export interface SignatureHeaderFormat {
   format(entries: readonly SignatureEntry[], timestamp: string | undefined): string;
   /** True when the timestamp travels inside this header rather than in a header of its own. */
   readonly carriesTimestamp: boolean;
+  /**
+   * What `parse` finds, for one check: pushes the values of the entries tagged `version` onto
+   * `into` and returns the timestamp the header carries, throwing as `parse` does. Optional:
+   * a provider with a single check uses it when present, because it builds no entry per
+   * signature (it runs on every delivery); the built-in formats have it.
+   */
+  collect?(value: string, headerName: string, version: string, into: string[]): string | undefined;
 }
 
 /**
@@ -31,13 +38,21 @@ export interface SignatureHeaderFormat {
  * value (Shopify, Discord: prefix ''). A value without the prefix is `malformed_header`.
  */
 export function prefixedSignature(prefix = ''): SignatureHeaderFormat {
+  const signature = (value: string, headerName: string): string => {
+    if (!value.startsWith(prefix)) {
+      throw new WebhookError('malformed_header', `The ${headerName} header must start with "${prefix}".`);
+    }
+    return value.slice(prefix.length).trim();
+  };
   return {
     carriesTimestamp: false,
     parse(value, headerName) {
-      if (!value.startsWith(prefix)) {
-        throw new WebhookError('malformed_header', `The ${headerName} header must start with "${prefix}".`);
-      }
-      return { entries: [{ version: '', value: value.slice(prefix.length).trim() }] };
+      return { entries: [{ version: '', value: signature(value, headerName) }] };
+    },
+    collect(value, headerName, version, into) {
+      const found = signature(value, headerName);
+      if (version === '') into.push(found);
+      return undefined;
     },
     format(entries) {
       return `${prefix}${entries[0]?.value ?? ''}`;
@@ -50,27 +65,38 @@ export function prefixedSignature(prefix = ''): SignatureHeaderFormat {
  * `v1,<base64> v1a,<base64>`. Entries with an unknown version are ignored by the checks.
  */
 export function versionedSignatureList(entrySeparator = ' ', versionSeparator = ','): SignatureHeaderFormat {
+  /**
+   * The one loop over a header's items, for `parse` (`version` undefined: every entry, as
+   * objects) and `collect` (the values tagged `version`). Bounded, over positions (no
+   * generator, no split, no per-item slice): the rest of a giant header is never touched.
+   * Each item is trimmed, then split at its first separator.
+   */
+  function scan(value: string, version: string | undefined, into: SignatureEntry[] | string[]): void {
+    let at = -1; // the next version separator at or after the current item, or NONE
+    let start = 0;
+    for (let count = 0; count < ITEM_LIMIT && start <= value.length; count++) {
+      let end = value.indexOf(entrySeparator, start);
+      if (end === -1) end = value.length;
+      let from = start;
+      let to = end;
+      start = end + entrySeparator.length;
+      while (from < to && isSpace(value.charCodeAt(from))) from++;
+      while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
+      if (at < from) at = after(value.indexOf(versionSeparator, from));
+      if (at <= from || at + versionSeparator.length > to) continue;
+      add(into, value, from, at, at + versionSeparator.length, to, version);
+    }
+  }
   return {
     carriesTimestamp: false,
     parse(value) {
-      let entries: SignatureEntry[] | undefined;
-      // A bounded loop over positions (no generator, no split, no per-item slice): the rest of a
-      // giant header is never touched. Each item is trimmed, then split at its first separator.
-      let at = -1; // the next version separator at or after the current item, or NONE
-      let start = 0;
-      for (let count = 0; count < ITEM_LIMIT && start <= value.length; count++) {
-        let end = value.indexOf(entrySeparator, start);
-        if (end === -1) end = value.length;
-        let from = start;
-        let to = end;
-        start = end + entrySeparator.length;
-        while (from < to && isSpace(value.charCodeAt(from))) from++;
-        while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
-        if (at < from) at = after(value.indexOf(versionSeparator, from));
-        if (at <= from || at + versionSeparator.length > to) continue;
-        entries = append(entries, { version: value.slice(from, at), value: value.slice(at + versionSeparator.length, to) });
-      }
-      return { entries: entries ?? [] };
+      const entries: SignatureEntry[] = [];
+      scan(value, undefined, entries);
+      return { entries };
+    },
+    collect(value, _headerName, version, into) {
+      scan(value, version, into);
+      return undefined;
     },
     format(entries) {
       return entries.map((entry) => `${entry.version}${versionSeparator}${entry.value}`).join(entrySeparator);
@@ -83,39 +109,45 @@ export function versionedSignatureList(entrySeparator = ' ', versionSeparator = 
  * Paddle `ts=…;h1=…`. A header with no timestamp key is `malformed_header`.
  */
 export function keyValueSignatureList(timestampKey: string, pairSeparator = ','): SignatureHeaderFormat {
+  /** As `versionedSignatureList`'s scan: each item trimmed, split at its first '=', key and value trimmed; returns the timestamp. */
+  function scan(value: string, headerName: string, version: string | undefined, into: SignatureEntry[] | string[]): string {
+    let timestamp: string | undefined;
+    let eq = -1; // the next '=' at or after the current item, or NONE
+    let start = 0;
+    for (let count = 0; count < ITEM_LIMIT && start <= value.length; count++) {
+      let end = value.indexOf(pairSeparator, start);
+      if (end === -1) end = value.length;
+      let from = start;
+      let to = end;
+      start = end + pairSeparator.length;
+      while (from < to && isSpace(value.charCodeAt(from))) from++;
+      while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
+      if (eq < from) eq = after(value.indexOf('=', from));
+      if (eq <= from || eq >= to) continue;
+      let keyEnd = eq;
+      while (isSpace(value.charCodeAt(keyEnd - 1))) keyEnd--; // stops at `from`, which is not a space
+      let valueFrom = eq + 1;
+      while (valueFrom < to && isSpace(value.charCodeAt(valueFrom))) valueFrom++;
+      if (keyEnd - from === timestampKey.length && value.startsWith(timestampKey, from)) {
+        timestamp ??= value.slice(valueFrom, to);
+      } else {
+        add(into, value, from, keyEnd, valueFrom, to, version);
+      }
+    }
+    if (timestamp === undefined) {
+      throw new WebhookError('malformed_header', `The ${headerName} header has no ${timestampKey}= timestamp.`);
+    }
+    return timestamp;
+  }
   return {
     carriesTimestamp: true,
     parse(value, headerName) {
-      let timestamp: string | undefined;
-      let entries: SignatureEntry[] | undefined;
-      // As above: each item trimmed, split at its first '=', key and value trimmed; only the
-      // strings kept are sliced out.
-      let eq = -1; // the next '=' at or after the current item, or NONE
-      let start = 0;
-      for (let count = 0; count < ITEM_LIMIT && start <= value.length; count++) {
-        let end = value.indexOf(pairSeparator, start);
-        if (end === -1) end = value.length;
-        let from = start;
-        let to = end;
-        start = end + pairSeparator.length;
-        while (from < to && isSpace(value.charCodeAt(from))) from++;
-        while (to > from && isSpace(value.charCodeAt(to - 1))) to--;
-        if (eq < from) eq = after(value.indexOf('=', from));
-        if (eq <= from || eq >= to) continue;
-        let keyEnd = eq;
-        while (isSpace(value.charCodeAt(keyEnd - 1))) keyEnd--; // stops at `from`, which is not a space
-        let valueFrom = eq + 1;
-        while (valueFrom < to && isSpace(value.charCodeAt(valueFrom))) valueFrom++;
-        if (keyEnd - from === timestampKey.length && value.startsWith(timestampKey, from)) {
-          timestamp ??= value.slice(valueFrom, to);
-        } else {
-          entries = append(entries, { version: value.slice(from, keyEnd), value: value.slice(valueFrom, to) });
-        }
-      }
-      if (timestamp === undefined) {
-        throw new WebhookError('malformed_header', `The ${headerName} header has no ${timestampKey}= timestamp.`);
-      }
-      return { timestamp, entries: entries ?? [] };
+      const entries: SignatureEntry[] = [];
+      const timestamp = scan(value, headerName, undefined, entries);
+      return { timestamp, entries };
+    },
+    collect(value, headerName, version, into) {
+      return scan(value, headerName, version, into);
     },
     format(entries, timestamp) {
       return [`${timestampKey}=${timestamp ?? ''}`, ...entries.map((entry) => `${entry.version}=${entry.value}`)].join(pairSeparator);
@@ -124,13 +156,16 @@ export function keyValueSignatureList(timestampKey: string, pairSeparator = ',')
 }
 
 /**
- * Adds to a list that may not exist yet. `[first]` allocates room for one; `[].push(first)` would
- * allocate room for 17, per request, for the one signature a header usually holds.
+ * One item found by a scan, `value[from, versionEnd)` its version and `value[valueFrom, to)` its
+ * signature: as an entry (`version` undefined), or its signature alone when tagged `version`
+ * (compared in place: only the strings kept are sliced out).
  */
-function append<T>(list: T[] | undefined, item: T): T[] {
-  if (list === undefined) return [item];
-  list.push(item);
-  return list;
+function add(into: SignatureEntry[] | string[], value: string, from: number, versionEnd: number, valueFrom: number, to: number, version: string | undefined): void {
+  if (version === undefined) {
+    (into as SignatureEntry[]).push({ version: value.slice(from, versionEnd), value: value.slice(valueFrom, to) });
+  } else if (versionEnd - from === version.length && value.startsWith(version, from)) {
+    (into as string[]).push(value.slice(valueFrom, to));
+  }
 }
 
 /** Past the end of any header: "no more separators". */
@@ -139,7 +174,6 @@ const NONE = Number.MAX_SAFE_INTEGER;
 function after(index: number): number {
   return index === -1 ? NONE : index;
 }
-
 /** The characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
 function isSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);

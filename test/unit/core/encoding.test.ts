@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { bodyBytes, decode, encode, toBuffer } from '../../../src/core/encoding.js';
+import { bodyBytes, decode, decodeInto, encode, toBuffer, type Encoding } from '../../../src/core/encoding.js';
 
 const hex = (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined ? undefined : Buffer.from(bytes).toString('hex'));
 
@@ -114,5 +114,62 @@ describe('toBuffer() and bodyBytes()', () => {
     expect(bodyBytes('').byteLength).toBe(0);
     const latin1 = Uint8Array.from([0xe9, 0xff]);
     expect([...bodyBytes(latin1)]).toEqual([0xe9, 0xff]);
+  });
+});
+
+describe('decodeInto(text, encoding, digest-sized target)', () => {
+  // Characters a mutation may put anywhere: both alphabets, padding, whitespace, every Latin-1
+  // byte, and characters whose low byte is a valid digit (Node's decoders read only the low byte).
+  const alphabet = [
+    ...Array.from({ length: 256 }, (_, code) => String.fromCharCode(code)),
+    '\u0141', '\u0130', '\u0161', '\u0266', '\u0230', '\u012b', '\u012f', '\u013d', '\u015f', '\uff21', '\ud83d', '\ude00', '\u{1f600}',
+  ];
+  const encodings: Encoding[] = ['hex', 'base64', 'base64url'];
+  const digests = [20, 32, 64].map((size) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 89 + size * 7) % 256)));
+
+  /** Every one-character substitution, insertion and deletion of `text`. */
+  function* mutations(text: string): Generator<string> {
+    for (let i = 0; i <= text.length; i++) {
+      if (i < text.length) yield text.slice(0, i) + text.slice(i + 1);
+      for (const c of alphabet) {
+        if (i < text.length) yield text.slice(0, i) + c + text.slice(i + 1);
+        yield text.slice(0, i) + c + text.slice(i);
+      }
+    }
+  }
+
+  for (const encoding of encodings) {
+    for (const digest of digests) {
+      const canonical = [encode(digest, encoding)];
+      if (encoding !== 'hex') canonical.push(canonical[0]!.replace(/=+$/, ''), `${canonical[0]!.replace(/=+$/, '')}===`.slice(0, 4 * Math.ceil(digest.length / 3)));
+      if (encoding === 'hex') canonical.push(canonical[0]!.toUpperCase());
+
+      it(`${encoding}, ${digest.length} bytes: agrees with decode() on ${canonical.length} encodings and every one-character mutation of them`, () => {
+        const target = Buffer.alloc(digest.length);
+        let checked = 0;
+        let accepted = 0;
+        const disagreements: string[] = [];
+        for (const text of [...canonical, ...canonical.flatMap((one) => [...mutations(one)])]) {
+          const strict = decode(text, encoding);
+          const expected = strict !== undefined && strict.byteLength === digest.length;
+          target.fill(0);
+          const actual = decodeInto(text, encoding, target);
+          if (actual !== expected || (actual && !target.equals(strict as Buffer))) disagreements.push(JSON.stringify(text));
+          checked++;
+          if (actual) accepted++;
+        }
+        expect(disagreements.slice(0, 5)).toEqual([]);
+        expect(checked).toBeGreaterThan(10_000);
+        expect(accepted).toBeGreaterThan(canonical.length); // substituting one valid digit for another still decodes
+      });
+    }
+  }
+
+  it('refuses an encoding of one byte fewer or more than the target holds', () => {
+    const target = Buffer.alloc(32);
+    expect(decodeInto('ab'.repeat(31), 'hex', target)).toBe(false);
+    expect(decodeInto('ab'.repeat(33), 'hex', target)).toBe(false);
+    expect(decodeInto(Buffer.alloc(33).toString('base64'), 'base64', target)).toBe(false);
+    expect(decodeInto(Buffer.alloc(31).toString('base64'), 'base64', target)).toBe(false);
   });
 });
