@@ -36,9 +36,11 @@ export interface E2ERow {
   p50: number;
   ratio: number;
   failures: number;
+  /** Every round's result, in round order: rounds of different cases with the same index ran minutes apart at most. */
+  rounds: LoadResult[];
 }
 
-interface LoadResult {
+export interface LoadResult {
   cpuPerRequest: number;
   requestsPerSec: number;
   p99: number;
@@ -133,6 +135,7 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
         p50: median(list.map((r) => r.p50)),
         ratio: requestsPerSec / floor,
         failures: list.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+        rounds: list,
       };
     });
   } finally {
@@ -140,11 +143,31 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
   }
 }
 
+/**
+ * `row` against `other`, round by round, then the median: `other`'s server CPU per request ÷
+ * `row`'s (above 1: `row` costs less), and `row`'s req/s ÷ `other`'s. Each round measures every
+ * case back to back, so a slow spell of the shared machine hits both sides of a pair; the
+ * paired median is steadier than a ratio of the two medians.
+ */
+export function paired(row: E2ERow, other: E2ERow): { cpu: number; rps: number } {
+  const count = Math.min(row.rounds.length, other.rounds.length);
+  const cpu: number[] = [];
+  const rps: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const mine = row.rounds[i] as LoadResult;
+    const theirs = other.rounds[i] as LoadResult;
+    cpu.push(theirs.cpuPerRequest / mine.cpuPerRequest);
+    rps.push(mine.requestsPerSec / theirs.requestsPerSec);
+  }
+  return { cpu: median(cpu), rps: median(rps) };
+}
+
 export function e2eTable(rows: readonly E2ERow[]): string {
   const byName = new Map(rows.map((row) => [row.spec.name, row]));
   const body = rows.map((row) => {
     const vs = row.spec.name === 'hookguard' ? byName.get('handwritten') : row.spec.name === 'hookguard-dedupe' ? byName.get('handwritten-unique') : undefined;
-    const versus = vs ? `${formatRatio(vs.cpuPerRequest / row.cpuPerRequest)} · ${formatRatio(row.requestsPerSec / vs.requestsPerSec)}` : '';
+    const ratios = vs ? paired(row, vs) : undefined;
+    const versus = ratios ? `${formatRatio(ratios.cpu)} · ${formatRatio(ratios.rps)}` : '';
     return [
       row.spec.label,
       `${row.cpuPerRequest.toFixed(0)} µs`,
@@ -157,7 +180,19 @@ export function e2eTable(rows: readonly E2ERow[]): string {
       String(row.failures),
     ];
   });
-  return table(['case', 'server CPU / request', '× (a), by CPU', 'req/s', '× (a), by req/s', '× its hand-written route (CPU · req/s)', 'p99', 'p50', 'non-2xx / errors'], body);
+  return table(['case', 'server CPU / request', '× (a), by CPU', 'req/s', '× (a), by req/s', '× its hand-written route, paired by round (CPU · req/s)', 'p99', 'p50', 'non-2xx / errors'], body);
+}
+
+/** hookguard's full pipeline (c) against each other route, paired by round: above 1.00× hookguard costs less / serves more. */
+export function versusTable(rows: readonly E2ERow[]): string {
+  const hookguard = rows.find((row) => row.spec.name === 'hookguard');
+  if (!hookguard) return '';
+  const others = rows.filter((row) => row !== hookguard && row.spec.name !== 'floor' && row.spec.name !== 'hookguard-dedupe');
+  const body = others.map((other) => {
+    const ratios = paired(hookguard, other);
+    return [other.spec.label, formatRatio(ratios.cpu), formatRatio(ratios.rps), ratios.cpu >= 1 ? 'hookguard ahead' : 'hookguard behind'];
+  });
+  return table(['(c) hookguard against', 'CPU per request: theirs ÷ hookguard’s', 'req/s: hookguard’s ÷ theirs', ''], body);
 }
 
 export const E2E_BODY_BYTES = BODY_BYTES;
@@ -174,5 +209,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(value('--cases') ? { cases: (value('--cases') as string).split(',') } : {}),
     log: (line) => console.log(line),
   });
-  console.log(`\n${e2eTable(rows)}`);
+  console.log(`\n${e2eTable(rows)}\n\n${versusTable(rows)}`);
 }

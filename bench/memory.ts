@@ -7,8 +7,10 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac, randomUUID } from 'node:crypto';
-import { createReceiver, memoryStore, providers } from '../src/index.js';
+import { hookguard } from './lib/hookguard.js';
 import { secrets } from './lib/deliveries.js';
+
+const { createReceiver, memoryStore, providers } = hookguard;
 
 export interface MemoryReport {
   deliveries: number;

@@ -9,26 +9,15 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { createReceiver, providers, verifyWebhook, type ReceiveResult } from '../src/index.js';
+import type { ReceiveResult } from '../src/index.js';
+import { hookguard } from './lib/hookguard.js';
 import { makeDelivery, secrets, type Delivery } from './lib/deliveries.js';
+import { invoicePaid } from './lib/schemas.js';
 import { formatRate, formatRatio, local, measure, table, type Contender, type HarnessOptions } from './lib/harness.js';
 
-export const PIPELINE_BODY_BYTES = 1024;
+const { createReceiver, providers, verifyWebhook } = hookguard;
 
-/** The schema the end-to-end server uses for the same payload. */
-export const invoicePaid = z.object({
-  type: z.literal('invoice.paid'),
-  timestamp: z.string(),
-  data: z.object({
-    object: z.object({
-      id: z.string(),
-      amount: z.number().int(),
-      currency: z.string().length(3),
-      items: z.array(z.object({ id: z.string(), qty: z.number().int().positive(), price: z.number().int(), name: z.string() })),
-    }),
-  }),
-});
+export const PIPELINE_BODY_BYTES = 1024;
 
 export interface PipelineRow {
   name: string;

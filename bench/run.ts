@@ -4,15 +4,17 @@
  *
  *   npm run bench                 # full: about 10 minutes on a 2-core machine
  *   npm run bench -- --quick      # short rounds, 2 sizes: about 2 minutes (figures are rougher)
- *   npm run bench -- --only verify|e2e|memory
+ *   npm run bench -- --only verify|pipeline|e2e|memory
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { E2E_BODY_BYTES, e2eTable, runE2E, type E2ERow } from './e2e.js';
+import { E2E_BODY_BYTES, PINNING, e2eTable, runE2E, versusTable, type E2ERow } from './e2e.js';
 import { table } from './lib/harness.js';
+import { HOOKGUARD_SOURCE } from './lib/hookguard.js';
+import { PIPELINE_BODY_BYTES, pipelineTable, runPipeline } from './pipeline.js';
 import type { MemoryReport } from './memory.js';
 import { SCHEMES, SIZES, runVerify, targetTable, verifyTables, type VerifyRow } from './verify.js';
 
@@ -48,18 +50,31 @@ if (wants('verify')) {
   );
 }
 
+if (wants('pipeline')) {
+  log('\n## receiver pipeline, in process');
+  const rows = await runPipeline({ rounds: quick ? 3 : 7, roundMs: quick ? 150 : 300, warmupMs: 200, clock: 'cpu' });
+  log(pipelineTable(rows));
+  sections.push(
+    `## The receiver's own cost, in process (no HTTP)\n\n` +
+      `~${PIPELINE_BODY_BYTES} B Standard Webhooks delivery, the same schema and handler as the end-to-end server; process CPU clock, median of ${quick ? 3 : 7} rounds, contenders interleaved. ` +
+      `What the end-to-end figures blur with sockets and a shared load generator: the CPU hookguard's pipeline spends per delivery, against the hand-written route's work as a plain function.\n\n${pipelineTable(rows)}`,
+  );
+}
+
 let e2eRows: E2ERow[] = [];
 if (wants('e2e')) {
   log('\n## end-to-end through Express');
-  e2eRows = await runE2E({ seconds: quick ? 3 : 4, warmupSeconds: quick ? 1 : 2, rounds: quick ? 1 : 4, connections: 10, log });
+  e2eRows = await runE2E({ seconds: quick ? 3 : 4, warmupSeconds: quick ? 1 : 2, rounds: quick ? 1 : 6, connections: 10, log });
   sections.push(
     `## End-to-end through Express 5 on 127.0.0.1\n\n` +
       `~${E2E_BODY_BYTES} B signed JSON, autocannon in a separate process (10 connections), each case's server a process of its own; ` +
-      `median of ${quick ? 1 : 4} rounds of ${quick ? 3 : 4} s per case, rounds interleaved across cases, after a warm-up. ` +
+      `median of ${quick ? 1 : 6} rounds of ${quick ? 3 : 4} s per case, rounds interleaved across cases, after a warm-up. ` +
       `**Server CPU per request** (the server process's CPU time over the requests it answered) is the robust figure on a shared machine; ` +
       `req/s and latency also depend on the load generator, which shares the same cores.\n` +
       `(c) answers the same signed request every time, so dedupe is off there (\`dedupe: false\`); (c′) keeps the default memory store and the load ` +
-      `generator signs a new delivery (new id) per request, compared with (b′), the hand-written route under the same load generator.\n\n${e2eTable(e2eRows)}`,
+      `generator signs a new delivery (new id) per request, compared with (b′), the hand-written route under the same load generator. ` +
+      `${PINNING ? `Servers ran pinned to CPU ${PINNING.server} and the load generator to CPU ${PINNING.load} (taskset). ` : ''}` +
+      `Ratios between two cases are paired by round (the median of the per-round ratios).\n\n${e2eTable(e2eRows)}\n\n${versusTable(e2eRows)}`,
   );
 }
 
@@ -84,7 +99,7 @@ const cpu = cpus();
 const header =
   `# hookguard benchmark results\n\n` +
   `- machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores (shared with other work: see bench/README.md on noise)\n` +
-  `- Node ${process.version}, ${process.platform}/${process.arch}\n` +
+  `- Node ${process.version}, ${process.platform}/${process.arch}; hookguard measured from ${HOOKGUARD_SOURCE}\n` +
   `- date: ${new Date().toISOString()}\n` +
   `- command: \`npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}\` (took ${minutes} min)\n` +
   `- method: medians of rounds, contenders interleaved; verify figures on the process CPU clock, contenders taking turns in short slices on one thread with a minor GC between slices${argv.includes('--isolate') ? ', each contender in a process of its own' : ''}. ` +

@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { Webhooks, createNodeMiddleware } from '@octokit/webhooks';
 import express, { type Request, type Response } from 'express';
 import { Webhook as SvixWebhook } from 'svix';
-import { z } from 'zod';
-import { createReceiver, providers } from '../../src/index.js';
-import { expressMiddleware } from '../../src/adapters/express.js';
+import { hookguard, hookguardExpress } from '../lib/hookguard.js';
 import { secrets } from '../lib/deliveries.js';
+import { invoicePaid } from '../lib/schemas.js';
 import { PATH, type CaseName } from './cases.js';
 
+const { createReceiver, providers } = hookguard;
+const { expressMiddleware } = hookguardExpress;
 const name = process.argv[2] as CaseName;
 const app = express();
 const OK = '{"ok":true}';
@@ -22,20 +23,6 @@ function ok(res: Response): void {
   res.status(200).setHeader('content-type', 'application/json; charset=utf-8');
   res.end(OK);
 }
-
-/** The invoice.paid payload every Standard Webhooks case sends (bench/lib/deliveries.ts jsonBody). */
-const invoicePaid = z.object({
-  type: z.literal('invoice.paid'),
-  timestamp: z.string(),
-  data: z.object({
-    object: z.object({
-      id: z.string(),
-      amount: z.number().int(),
-      currency: z.string().length(3),
-      items: z.array(z.object({ id: z.string(), qty: z.number().int().positive(), price: z.number().int(), name: z.string() })),
-    }),
-  }),
-});
 
 const key = createSecretKey(secrets.standardWebhooksKey);
 

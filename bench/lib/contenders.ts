@@ -12,11 +12,7 @@ import { Webhook as SvixWebhook } from 'svix';
 import nacl from 'tweetnacl';
 import type { Provider } from '../../src/index.js';
 
-/**
- * hookguard itself: this checkout's src/, or another copy named by HOOKGUARD_BENCH_SRC (an
- * index.ts/js path), to measure a change against the code before it in the same run.
- */
-const hookguard = (await import(process.env.HOOKGUARD_BENCH_SRC ?? '../../src/index.js')) as typeof import('../../src/index.js');
+import { hookguard } from './hookguard.js';
 const { providers, verifyWebhook } = hookguard;
 import { discordPublicKey, discordPublicKeyHex, secrets, type Delivery, type Scheme } from './deliveries.js';
 import type { Contender } from './harness.js';
