@@ -1,6 +1,8 @@
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
+import { withDeadline } from '../core/deadline.js';
 import { answerRequest } from './answer.js';
+import { bodyTimeout } from './body-errors.js';
 import { readRequestBody } from './web-body.js';
 
 /** Next.js App Router, Hono, Bun, Deno, Workers: where a fetch Request's body gets read first. */
@@ -18,7 +20,10 @@ const NULL_BODY = new Set([204, 205, 304]);
  * A `(request: Request) => Promise<Response>` handler for fetch-style hosts: Next.js App Router
  * route handlers, Hono, Bun, Deno and Cloudflare Workers. The body is read as a stream with
  * `receiver.maxBodyBytes` applied while reading (decoded size too, for `Content-Encoding: gzip |
- * deflate`); any method but POST gets 405 with `Allow: POST`, its body unread.
+ * deflate`); a body still arriving after `receiver.bodyTimeoutMs` answers 408 `body_timeout`
+ * with `Connection: close` (the read is left to end with the connection: cancelling it would,
+ * on Node hosts, destroy the socket before the answer is written). Any method but POST gets 405
+ * with `Allow: POST`, its body unread.
  *
  * @example
  * // app/api/webhooks/route.ts (Next.js App Router)
@@ -37,8 +42,9 @@ export function fetchHandler<E extends EventSchemas | undefined>(receiver: Recei
 }
 
 function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: Request): Promise<ReceiveResult> {
+  const { bodyTimeoutMs } = receiver;
   return answerRequest(receiver, { method: request.method, url: request.url, headers: request.headers }, () =>
-    readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED),
+    withDeadline(readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED), bodyTimeoutMs, () => bodyTimeout(bodyTimeoutMs as number)),
   );
 }
 

@@ -6,12 +6,16 @@ import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import express, { type RequestHandler } from 'express';
+import { serve as serveHono } from '@hono/node-server';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expressMiddleware } from '../../src/adapters/express.js';
 import { fastifyPlugin } from '../../src/adapters/fastify.js';
+import { fetchHandler } from '../../src/adapters/fetch.js';
 import { nodeHandler } from '../../src/adapters/node.js';
 import { defineProvider } from '../../src/providers/define-provider.js';
 import { providers } from '../../src/providers/index.js';
@@ -159,6 +163,33 @@ describe('a slow-drip body → 408 body_timeout', () => {
     } finally {
       await fastify.close();
     }
+  });
+
+  it('fetchHandler on Hono (@hono/node-server) times out a drip the same way, and closes the connection → [408, body_timeout]', async () => {
+    const receiver = createReceiver({ provider, bodyTimeoutMs: 300 });
+    const errors: string[] = [];
+    receiver.onError((error) => errors.push(error.code));
+    const app = new Hono();
+    const handle = fetchHandler(receiver);
+    app.post('/webhooks', (c) => handle(c.req.raw));
+    const server = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    open.push(server);
+    if (!server.listening) await once(server, 'listening');
+    const signed = sign(paid);
+    const response = await rawRequest({
+      port: (server.address() as AddressInfo).port,
+      headers: { ...signed.headers, 'Content-Length': String(signed.body.length) },
+      chunks: pieces(signed.body, signed.body.length),
+      intervalMs: 50,
+      timeoutMs: 10_000,
+      awaitClose: true,
+    });
+    expect(codeOf(response)).toEqual([408, 'body_timeout']);
+    expect(response.headers.connection).toBe('close');
+    expect(response.answeredWhileWriting).toBe(true);
+    expect(response.at).toBeGreaterThanOrEqual(290);
+    expect(response.at).toBeLessThan(5_000);
+    expect(errors).toEqual(['body_timeout']);
   });
 });
 
