@@ -7,11 +7,10 @@
  *
  *   npx tsx --expose-gc bench/pipeline.ts [--quick]
  */
-import { Buffer } from 'node:buffer';
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { ReceiveResult } from '../src/index.js';
 import { hookguard } from './lib/hookguard.js';
 import { makeDelivery, secrets, type Delivery } from './lib/deliveries.js';
+import { handwrittenStatus } from './lib/handwritten.js';
 import { invoicePaid } from './lib/schemas.js';
 import { formatRate, formatRatio, local, measure, table, type Contender, type HarnessOptions } from './lib/harness.js';
 
@@ -25,29 +24,6 @@ export interface PipelineRow {
   micros: number;
   /** The hand-written function's µs ÷ this row's µs. */
   ratio: number;
-}
-
-const key = createSecretKey(secrets.standardWebhooksKey);
-
-/** The hand-written route of bench/e2e/server.ts, minus Express: what a careful user writes. */
-function handwritten(d: Delivery): { status: number; body: string } {
-  const { headers, body } = d;
-  const id = headers['webhook-id'];
-  const ts = headers['webhook-timestamp'];
-  const signatures = headers['webhook-signature'];
-  if (typeof id !== 'string' || typeof ts !== 'string' || typeof signatures !== 'string') return { status: 400, body: '' };
-  if (Math.abs(Math.floor(Date.now() / 1000) - Number(ts)) > 300) return { status: 401, body: '' };
-  const expected = createHmac('sha256', key).update(`${id}.${ts}.`).update(body).digest();
-  let valid = false;
-  for (const entry of signatures.split(' ')) {
-    if (!entry.startsWith('v1,')) continue;
-    const given = Buffer.from(entry.slice(3), 'base64');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;
-  }
-  if (!valid) return { status: 401, body: '' };
-  const payload = JSON.parse(body.toString('utf8')) as { type?: unknown };
-  if (payload.type !== 'invoice.paid') return { status: 422, body: '' };
-  return { status: 200, body: '{"ok":true}' };
 }
 
 function expectOk(result: ReceiveResult | { status: number }): ReceiveResult | { status: number } {
@@ -78,7 +54,7 @@ export async function runPipeline(options: HarnessOptions): Promise<PipelineRow[
   let next = 0;
   const input = { method: 'POST', url: '/webhook', headers: delivery.headers, body: delivery.body };
   const contenders: Contender[] = [
-    { name: 'hand-written: headers + HMAC + compare + JSON.parse', run: () => expectOk(handwritten(delivery)) },
+    { name: 'hand-written: headers + HMAC + compare + JSON.parse', run: () => expectOk({ status: handwrittenStatus(delivery.headers, delivery.body) }) },
     { name: 'hookguard provider.verify', run: () => provider.verify({ headers: delivery.headers, body: delivery.body }) },
     { name: 'hookguard verifyWebhook (verify + parse)', run: () => verifyWebhook(provider, { headers: delivery.headers, body: delivery.body }) },
     { name: 'hookguard receiver.receive, dedupe: false', async: true, run: async () => expectOk(await receiver.receive(input)) },

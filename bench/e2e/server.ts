@@ -2,14 +2,13 @@
  * One end-to-end case's Express server on 127.0.0.1, port 0, in a process of its own; sends
  * its port to the parent over IPC. Usage (forked by bench/e2e.ts): server.ts <case>
  */
-import { Buffer } from 'node:buffer';
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Webhooks, createNodeMiddleware } from '@octokit/webhooks';
 import express, { type Request, type Response } from 'express';
 import { Webhook as SvixWebhook } from 'svix';
 import { hookguard, hookguardExpress } from '../lib/hookguard.js';
 import { secrets } from '../lib/deliveries.js';
+import { handwrittenStatus } from '../lib/handwritten.js';
 import { invoicePaid } from '../lib/schemas.js';
 import { PATH, type CaseName } from './cases.js';
 
@@ -24,39 +23,11 @@ function ok(res: Response): void {
   res.end(OK);
 }
 
-const key = createSecretKey(secrets.standardWebhooksKey);
-
-/** What a careful hand-written Standard Webhooks route does: headers, freshness, HMAC, compare, JSON.parse. */
+/** The hand-written route: lib/handwritten.ts's checks over express.raw()'s buffer. */
 function handwritten(req: Request, res: Response): void {
-  const id = req.headers['webhook-id'];
-  const ts = req.headers['webhook-timestamp'];
-  const signatures = req.headers['webhook-signature'];
-  const body = req.body as Buffer;
-  if (typeof id !== 'string' || typeof ts !== 'string' || typeof signatures !== 'string' || !Buffer.isBuffer(body)) {
-    res.status(400).end();
-    return;
-  }
-  if (Math.abs(Math.floor(Date.now() / 1000) - Number(ts)) > 300) {
-    res.status(401).end();
-    return;
-  }
-  const expected = createHmac('sha256', key).update(`${id}.${ts}.`).update(body).digest();
-  let valid = false;
-  for (const entry of signatures.split(' ')) {
-    if (!entry.startsWith('v1,')) continue;
-    const given = Buffer.from(entry.slice(3), 'base64');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;
-  }
-  if (!valid) {
-    res.status(401).end();
-    return;
-  }
-  const payload = JSON.parse(body.toString('utf8')) as { type?: unknown };
-  if (payload.type !== 'invoice.paid') {
-    res.status(422).end();
-    return;
-  }
-  ok(res);
+  const status = handwrittenStatus(req.headers, req.body);
+  if (status === 200) ok(res);
+  else res.status(status).end();
 }
 
 switch (name) {

@@ -112,18 +112,23 @@ describe('a body over the limit, sent slowly → 413 before the body ends', () =
   });
 });
 
+/** A signed delivery sent one byte every 50 ms, waiting for the server to close the connection. */
+function drip(port: number): Promise<RawResponse> {
+  const signed = sign(paid);
+  return rawRequest({
+    port,
+    headers: { ...signed.headers, 'Content-Length': String(signed.body.length) },
+    chunks: pieces(signed.body, signed.body.length),
+    intervalMs: 50,
+    timeoutMs: 10_000,
+    awaitClose: true,
+  });
+}
+
 describe('a slow-drip body → 408 body_timeout', () => {
   it('one byte every 50 ms against bodyTimeoutMs 400 → [408, body_timeout] with Connection: close, and the server closes the connection (#6)', async () => {
     const served = await serve({ bodyTimeoutMs: 400 });
-    const signed = sign(paid);
-    const response = await rawRequest({
-      port: served.port,
-      headers: { ...signed.headers, 'Content-Length': String(signed.body.length) },
-      chunks: pieces(signed.body, signed.body.length),
-      intervalMs: 50,
-      timeoutMs: 10_000,
-      awaitClose: true,
-    });
+    const response = await drip(served.port);
     expect(codeOf(response)).toEqual([408, 'body_timeout']);
     expect(response.headers.connection).toBe('close');
     expect(response.serverClosed).toBe(true);
@@ -156,8 +161,7 @@ describe('a slow-drip body → 408 body_timeout', () => {
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     try {
       for (const port of [nodeServed.port, (fastify.server.address() as AddressInfo).port]) {
-        const signed = sign(paid);
-        const response = await rawRequest({ port, headers: { ...signed.headers, 'Content-Length': String(signed.body.length) }, chunks: pieces(signed.body, signed.body.length), intervalMs: 50 });
+        const response = await drip(port);
         expect(codeOf(response)).toEqual([408, 'body_timeout']);
       }
     } finally {
@@ -175,15 +179,7 @@ describe('a slow-drip body → 408 body_timeout', () => {
     const server = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     open.push(server);
     if (!server.listening) await once(server, 'listening');
-    const signed = sign(paid);
-    const response = await rawRequest({
-      port: (server.address() as AddressInfo).port,
-      headers: { ...signed.headers, 'Content-Length': String(signed.body.length) },
-      chunks: pieces(signed.body, signed.body.length),
-      intervalMs: 50,
-      timeoutMs: 10_000,
-      awaitClose: true,
-    });
+    const response = await drip((server.address() as AddressInfo).port);
     expect(codeOf(response)).toEqual([408, 'body_timeout']);
     expect(response.headers.connection).toBe('close');
     expect(response.answeredWhileWriting).toBe(true);

@@ -1,25 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withDeadline } from '../../../src/core/deadline.js';
 import { WebhookError } from '../../../src/core/errors.js';
+import { deferred } from '../receiver/_helpers.js';
 
 const timeoutError = () => new WebhookError('handler_timeout', 'too slow');
-
-function controlled<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe('withDeadline()', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('work finishing before the deadline → its value, and the timer is cleared', async () => {
-    const work = controlled<string>();
+    const work = deferred<string>();
     const result = withDeadline(work.promise, 1000, timeoutError);
     work.resolve('done');
     await expect(result).resolves.toBe('done');
@@ -27,7 +18,7 @@ describe('withDeadline()', () => {
   });
 
   it('work failing before the deadline → its failure, unchanged', async () => {
-    const work = controlled<string>();
+    const work = deferred<string>();
     const result = withDeadline(work.promise, 1000, timeoutError);
     const failure = new Error('boom');
     work.reject(failure);
@@ -36,14 +27,14 @@ describe('withDeadline()', () => {
   });
 
   it('work still running at the deadline → the timeout error (code and status)', async () => {
-    const work = controlled<string>();
+    const work = deferred<string>();
     const result = withDeadline(work.promise, 1000, timeoutError);
     vi.advanceTimersByTime(1000);
     await expect(result).rejects.toMatchObject({ code: 'handler_timeout', status: 503 });
   });
 
   it('a failure after the deadline goes to onLateFailure, never to an unhandled rejection', async () => {
-    const work = controlled<string>();
+    const work = deferred<string>();
     const late: unknown[] = [];
     const result = withDeadline(work.promise, 1000, timeoutError, (failure) => late.push(failure));
     vi.advanceTimersByTime(1000);
