@@ -30,15 +30,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { r
   // A Map iterates in insertion order, so re-inserting on use makes its first key the least recently used.
   // Values pack state and expiry into one number (expiry * 2 + state) to keep an entry small.
   const entries = new Map<string, number>();
+  // The oldest key is found with one iterator kept across evictions, not a new `keys()` each
+  // time: a new iterator starts at the front of the table, where V8 leaves a hole for every key
+  // deleted since the last rehash, so on a full store each eviction scanned a growing run of
+  // holes (~10 µs per delivery at 100,000 ids). Everything the kept iterator has passed was
+  // evicted by it, and a re-inserted key goes to the back, so its next key is always the oldest.
+  let oldestFirst: Iterator<string> | undefined;
 
   function remember(id: string, state: number): void {
     entries.delete(id);
     // Whole milliseconds: a fractional clock (performance.now()) would make `packed % 2` neither state.
     entries.set(id, (Math.floor(clock()) + ttlMs) * 2 + state);
-    if (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value as string;
-      entries.delete(oldest);
-    }
+    if (entries.size > maxEntries) evictOldest();
+  }
+
+  /** Called with more than `maxEntries` (≥ 1) keys, all of them behind the kept iterator: it is never done here. */
+  function evictOldest(): void {
+    entries.delete((oldestFirst ??= entries.keys()).next().value as string);
   }
 
   return {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isWebhookError, memoryStore, type MemoryStoreOptions, type WebhookError } from '../../../src/index.js';
 
@@ -74,6 +75,58 @@ describe('memoryStore(): LRU bound', () => {
     expect(store.size).toBe(5);
     expect(store.claim('id-49')).toBe('duplicate');
     expect(store.claim('id-44')).toBe('claimed');
+  });
+});
+
+describe('memoryStore(): LRU against a reference model', () => {
+  /** The store's contract, written the slow and obvious way: an array in recency order. */
+  function referenceStore(maxEntries: number, ttlMs: number, clock: () => number) {
+    let entries: { id: string; state: 'pending' | 'done'; expires: number }[] = [];
+    const touch = (id: string, state: 'pending' | 'done'): void => {
+      entries = entries.filter((entry) => entry.id !== id);
+      entries.push({ id, state, expires: clock() + ttlMs });
+      if (entries.length > maxEntries) entries.shift();
+    };
+    return {
+      claim(id: string): string {
+        const found = entries.find((entry) => entry.id === id);
+        if (found && found.expires > clock()) {
+          if (found.state === 'pending') return 'in_flight';
+          touch(id, 'done');
+          return 'duplicate';
+        }
+        entries = entries.filter((entry) => entry.id !== id);
+        touch(id, 'pending');
+        return 'claimed';
+      },
+      complete: (id: string) => touch(id, 'done'),
+      release: (id: string) => void (entries = entries.filter((entry) => entry.id !== id)),
+      get size() {
+        return entries.length;
+      },
+    };
+  }
+
+  it('answers like the model over 300 random sequences of claim / complete / release / time (evicting throughout)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.tuple(fc.constantFrom('claim', 'claim', 'complete', 'release', 'advance'), fc.integer({ min: 0, max: 12 })), { maxLength: 400 }),
+        (maxEntries, steps) => {
+          const time = fakeClock();
+          const store = memoryStore({ maxEntries, ttlSeconds: 10, clock: time.clock });
+          const model = referenceStore(maxEntries, 10_000, time.clock);
+          for (const [step, n] of steps) {
+            const id = `id-${n}`;
+            if (step === 'advance') time.advance(n * 1000);
+            else if (step === 'claim') expect(store.claim(id)).toBe(model.claim(id));
+            else store[step](id), model[step](id);
+            expect(store.size).toBe(model.size);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
 
