@@ -20,7 +20,9 @@ export interface DeliveryJobResult {
  * (same routing, schemas and `onError` as `receive()`). A handler that throws fails the try,
  * and BullMQ retries with the job's `attempts` and `backoff` (set by `queueReceiver`); the
  * last failure leaves the job in the failed set, where `job.retry()` can run it again.
- * A payload that no longer matches its schema fails at once (no retry would fix it).
+ * A payload that no longer matches its schema fails at once (no retry would fix it). The
+ * receiver's `handlerTimeoutMs` bounds each attempt: a handler still running then fails it with
+ * `handler_timeout` (and is retried), so a hung call does not hold a worker slot forever.
  * Every other BullMQ option (`concurrency`, `lockDuration`, `stalledInterval`, …) passes through.
  *
  * BullMQ runs a job at least once: a worker that dies mid-job has the job run again by another

@@ -200,6 +200,27 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     expect(errors.map((e) => e.code)).toEqual(['handler_failed', 'handler_failed']);
   });
 
+  it('a handler that hangs past handlerTimeoutMs → that attempt fails with handler_timeout and the job is retried; the retry completes', async () => {
+    const { queue, name, events } = newQueue();
+    const receiver = createReceiver({ provider, handlerTimeoutMs: 200 });
+    let runs = 0;
+    const errors: string[] = [];
+    receiver.onError((error) => void errors.push(error.code));
+    receiver.onAny(async () => {
+      if (++runs === 1) await new Promise(() => undefined); // never settles
+    });
+    const queued = queueReceiver(receiver, { queue, attempts: 3, backoff: 20 });
+    await queued.receive({ method: 'POST', ...signRequest(provider, { type: 't' }, { id: 'msg_hung' }) });
+    const worker = createWorker(receiver, { queueName: name, connection: connection() });
+    closers.push(() => worker.close());
+    await ((await queue.getJob('msg_hung')) as Job).waitUntilFinished(events, 10_000);
+    const job = (await queue.getJob('msg_hung')) as Job;
+    expect(runs).toBe(2);
+    expect(job.attemptsMade).toBe(2);
+    expect(await job.getState()).toBe('completed');
+    expect(errors).toEqual(['handler_timeout']);
+  });
+
   it('a handler that always fails → after `attempts` the job stays in the failed set with the handler’s error, never dropped', async () => {
     const { queue, name, events } = newQueue();
     const receiver = createReceiver({ provider }).onAny(() => {
