@@ -13,7 +13,8 @@ const root = new URL('../../', import.meta.url);
 
 function entry(name: 'index' | 'express'): string {
   if (choice === 'src') return new URL(name === 'index' ? 'src/index.ts' : 'src/adapters/express.ts', root).href;
-  if (choice !== undefined && choice !== '') return name === 'index' ? choice : choice.replace(/index\.(ts|js)$/, name === 'express' && choice.endsWith('.ts') ? 'adapters/express.ts' : 'express.js');
+  // Another copy's index: its Express entry sits beside it (src/adapters/express.ts, dist/express.js).
+  if (choice !== undefined && choice !== '') return name === 'index' ? choice : choice.replace(/index\.(ts|js)$/, choice.endsWith('.ts') ? 'adapters/express.ts' : 'express.js');
   const built = new URL(`dist/${name}.js`, root);
   if (!existsSync(fileURLToPath(built))) throw new Error(`bench: ${fileURLToPath(built)} is missing; run \`npm run build\` first (npm run bench does), or set HOOKGUARD_BENCH_SRC=src.`);
   return built.href;

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import getRawBody from 'raw-body';
+import { startWithDeadline } from '../core/deadline.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
 import { abortedBody, bodyTimeout, bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
 
@@ -41,21 +42,23 @@ export function readNodeBody(req: NodeBodyRequest, limit: number, consumedMessag
   }
   if (Buffer.isBuffer(source)) return Promise.resolve(source);
   const { declared, decoder } = source;
-  return new Promise<Buffer>((resolve, reject) => {
-    const timer = timeoutMs === false ? undefined : setTimeout(() => reject(bodyTimeout(timeoutMs)), timeoutMs);
-    const done = (error: unknown, body?: Buffer): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      if (error === null || error === undefined) {
-        resolve(body as Buffer);
-        return;
-      }
-      // Pull the rest off the wire (discarding it) so the answer reaches a sender still uploading.
-      if (!req.destroyed) req.resume();
-      reject(toWebhookError(error, limit));
-    };
-    if (decoder === undefined) getRawBody(req, { limit, length: declared ?? null }, done);
-    else readDecoded(req, decoder, limit).then((body) => done(null, body), done);
-  });
+  return startWithDeadline<Buffer>(
+    (resolve, reject) => {
+      const done = (error: unknown, body?: Buffer): void => {
+        if (error === null || error === undefined) {
+          resolve(body as Buffer);
+          return;
+        }
+        // Pull the rest off the wire (discarding it) so the answer reaches a sender still uploading.
+        if (!req.destroyed) req.resume();
+        reject(toWebhookError(error, limit));
+      };
+      if (decoder === undefined) getRawBody(req, { limit, length: declared ?? null }, done);
+      else readDecoded(req, decoder, limit).then((body) => done(null, body), done);
+    },
+    timeoutMs,
+    () => bodyTimeout(timeoutMs as number),
+  );
 }
 
 interface StreamSource {

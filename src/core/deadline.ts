@@ -12,32 +12,41 @@ export function withDeadline<T>(
   onLateFailure?: (failure: unknown) => void,
   mapFailure?: (failure: unknown) => unknown,
 ): Promise<T> {
-  if (ms === false || ms === undefined) {
-    if (mapFailure === undefined) return Promise.resolve(work);
-    return Promise.resolve(work).then(undefined, (failure: unknown) => {
-      throw mapFailure(failure);
-    });
-  }
+  if ((ms === false || ms === undefined) && mapFailure === undefined) return Promise.resolve(work);
+  return startWithDeadline<T>((resolve, reject) => work.then(resolve, reject), ms, timeoutError, onLateFailure, mapFailure);
+}
+
+/**
+ * `withDeadline` for work started with callbacks (a stream read): `start(resolve, reject)` runs
+ * at once, and the one promise it makes is all there is — no promise of the work's own to wrap.
+ */
+export function startWithDeadline<T>(
+  start: (resolve: (value: T) => void, reject: (failure: unknown) => void) => void,
+  ms: number | false | undefined,
+  timeoutError: () => Error,
+  onLateFailure?: (failure: unknown) => void,
+  mapFailure?: (failure: unknown) => unknown,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
+    const timer = ms === false || ms === undefined ? undefined : setTimeout(() => {
       settled = true;
       reject(timeoutError());
     }, ms);
-    work.then(
+    start(
       (value) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
         resolve(value);
       },
-      (failure: unknown) => {
+      (failure) => {
         if (settled) {
           onLateFailure?.(failure);
           return;
         }
         settled = true;
-        clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
         reject(mapFailure === undefined ? failure : mapFailure(failure));
       },
     );

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { withDeadline } from '../../../src/core/deadline.js';
+import { startWithDeadline, withDeadline } from '../../../src/core/deadline.js';
 import { WebhookError } from '../../../src/core/errors.js';
 import { deferred } from '../receiver/_helpers.js';
 
@@ -51,5 +51,36 @@ describe('withDeadline()', () => {
     expect(withDeadline(work, false, timeoutError)).toBe(work);
     expect(withDeadline(work, undefined, timeoutError)).toBe(work);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ms false with mapFailure → no timer, and the failure mapped', async () => {
+    const failure = new Error('boom');
+    const result = withDeadline(Promise.reject(failure), false, timeoutError, undefined, (cause) => ({ wrapped: cause }));
+    await expect(result).rejects.toEqual({ wrapped: failure });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('startWithDeadline() (work started with callbacks)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('resolved through its callback before the deadline → the value, timer cleared', async () => {
+    let finish!: (value: string) => void;
+    const result = startWithDeadline<string>((resolve) => (finish = resolve), 1000, timeoutError);
+    expect(vi.getTimerCount()).toBe(1);
+    finish('read');
+    await expect(result).resolves.toBe('read');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('still running at the deadline → the timeout error; a late failure goes to onLateFailure', async () => {
+    let fail!: (failure: unknown) => void;
+    const late: unknown[] = [];
+    const result = startWithDeadline<string>((_resolve, reject) => (fail = reject), 500, () => new WebhookError('body_timeout', 'slow'), (failure) => late.push(failure));
+    vi.advanceTimersByTime(500);
+    await expect(result).rejects.toMatchObject({ code: 'body_timeout', status: 408 });
+    fail('connection closed');
+    expect(late).toEqual(['connection closed']);
   });
 });
