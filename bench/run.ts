@@ -45,7 +45,7 @@ if (wants('verify')) {
   });
   sections.push(
     `## Verify: verifications/s of valid deliveries\n\n` +
-      `Each cell: median of ${quick ? 3 : 5} rounds, verifications/s · ratio to the node:crypto floor (· p = ratio to floor + JSON.parse, for rows marked ᵖ that also decode the JSON).\n\n` +
+      `Each cell: median of ${quick ? 3 : 5} rounds, verifications/s · ratio to the node:crypto floor, paired by round (the median of the per-round ratios) (· p = ratio to floor + JSON.parse, for rows marked ᵖ that also decode the JSON).\n\n` +
       `### Targets: hookguard verify ÷ node:crypto floor\n\n${targetTable(verifyRows, sizes)}\n\n### Every contender\n\n${verifyTables(verifyRows, sizes)}`,
   );
 }

@@ -10,7 +10,7 @@
  */
 import { contendersFor, prepare, type BenchContender } from './lib/contenders.js';
 import { makeDelivery, type Scheme } from './lib/deliveries.js';
-import { formatBytes, formatRate, formatRatio, local, measure, table, type HarnessOptions, type Timed } from './lib/harness.js';
+import { formatBytes, formatRate, formatRatio, local, measure, pairedRatio, table, type HarnessOptions, type Timed } from './lib/harness.js';
 import { spawnContender } from './lib/isolated.js';
 
 export const SCHEMES: readonly Scheme[] = ['standardWebhooks', 'stripe', 'github', 'slack', 'shopify', 'discord'];
@@ -72,8 +72,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRow[]> {
           timed = remotes;
         }
         const results = await measure(timed, options);
-        const floor = results.find((r) => r.name === 'node:crypto floor')?.opsPerSec;
-        const floorParse = results.find((r) => r.name === 'node:crypto floor + JSON.parse')?.opsPerSec;
+        const floor = results.find((r) => r.name === 'node:crypto floor');
+        const floorParse = results.find((r) => r.name === 'node:crypto floor + JSON.parse');
         for (const [i, result] of results.entries()) {
           const contender = meta[i] as BenchContender;
           const row: VerifyRow = {
@@ -83,9 +83,9 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyRow[]> {
             kind: contender.kind,
             parses: contender.parses,
             opsPerSec: result.opsPerSec,
-            ratio: floor ? result.opsPerSec / floor : NaN,
+            ratio: floor ? pairedRatio(result, floor) : NaN,
           };
-          if (contender.parses && floorParse) row.parseRatio = result.opsPerSec / floorParse;
+          if (contender.parses && floorParse) row.parseRatio = pairedRatio(result, floorParse);
           if (contender.note) row.note = contender.note;
           rows.push(row);
           options.log?.(`  ${scheme.padEnd(16)} ${formatBytes(size).padStart(7)}  ${result.name.padEnd(44)} ${formatRate(result.opsPerSec).padStart(7)}/s  ${formatRatio(row.ratio)}`);

@@ -145,6 +145,15 @@ export async function measure(contenders: readonly Timed[], options: HarnessOpti
   });
 }
 
+/**
+ * `a` ÷ `b`, paired by round: the median of the per-round ratios. Both took their turns in the
+ * same rounds, so a burst of load from elsewhere moves both figures of a round together; the
+ * paired median is steadier than a ratio of the two medians.
+ */
+export function pairedRatio(a: Measurement, b: Measurement): number {
+  return median(a.rounds.map((rate, round) => rate / (b.rounds[round] as number)));
+}
+
 /** 345123 → "345k", 1234 → "1.23k", 12.3 → "12.3". */
 export function formatRate(value: number): string {
   if (value >= 100_000) return `${Math.round(value / 1000)}k`;

@@ -26,6 +26,9 @@ export interface SignedContentContext {
 
 export type SignedContent = (context: SignedContentContext) => readonly SignedPart[];
 
+/** The body alone, as most HMAC senders sign it; `defineProvider` recognises it and skips building a context. */
+export const signedBodyOnly: SignedContent = ({ body }) => [body];
+
 /** Finds something (the id, the type) in a decoded payload or the headers. */
 export type Locator = (payload: unknown, headers: HeadersLike) => string | undefined;
 
@@ -131,54 +134,67 @@ export function defineProvider(spec: ProviderSpec): Provider {
     return decodeBody(rawBody, bodyFormat, getHeader(headers, 'content-type'));
   }
 
-  // Lower-cased once, so each per-request lookup is one property read on Node's headers object.
-  const names = {
-    signature: spec.signatureHeader.toLowerCase(),
-    timestamp: spec.timestampHeader?.toLowerCase(),
-    id: spec.idHeader?.toLowerCase(),
-  };
+  // Everything `verify` reads per request is settled here, once: lower-cased header names (each
+  // lookup is then one property read on Node's headers object) and the spec's fields as
+  // constants of this closure rather than property loads on `spec`.
+  const { signatureHeader, signatureFormat, timestampHeader, idHeader, idSigned, alternativeContents, locateTimestamp } = spec;
+  const signatureName = signatureHeader.toLowerCase();
+  const timestampName = timestampHeader?.toLowerCase();
+  const idName = idHeader?.toLowerCase();
+  // The body alone is signed, with nothing else to try (GitHub, Shopify, most HMAC senders): no
+  // context to build, and the id header is read here only when it is signed.
+  const bodyOnly = spec.signedContent === signedBodyOnly && alternativeContents === undefined;
+  const readsId = idName !== undefined && (idSigned === true || !bodyOnly);
 
   // With one check, the signatures it reads are collected straight into one array: no entry
   // objects, no filtering by version.
   const only = spec.checks.length === 1 ? spec.checks[0] : undefined;
-  const collect = only !== undefined && spec.signatureFormat.collect !== undefined;
+  const collect = only !== undefined ? signatureFormat.collect : undefined;
 
   function verify(input: VerifyInput): VerifiedDelivery {
     const { headers } = input;
-    const signatureText = requireHeader(headers, names.signature, spec.signatureHeader);
+    const signatureText = requireHeader(headers, signatureName, signatureHeader);
     let entries: readonly SignatureEntry[] | string[];
     let headerTimestamp: string | undefined;
-    if (collect) {
-      const found: string[] = [];
-      headerTimestamp = spec.signatureFormat.collect?.(signatureText, spec.signatureHeader, (only as SignatureCheck).version, found);
+    if (collect !== undefined) {
+      // A one-slot array, so the usual single signature is pushed without growing it: a push
+      // onto `[]` reserves 17 slots, 150 bytes of garbage per request.
+      const found: string[] = [''];
+      found.pop();
+      headerTimestamp = collect(signatureText, signatureHeader, (only as SignatureCheck).version, found);
       entries = found;
     } else {
-      const parsed = spec.signatureFormat.parse(signatureText, spec.signatureHeader);
+      const parsed = signatureFormat.parse(signatureText, signatureHeader);
       headerTimestamp = parsed.timestamp;
       entries = parsed.entries;
     }
 
     let timestampText: string | undefined;
     let timestamp: number | undefined;
-    if (spec.timestampHeader !== undefined) {
-      timestampText = requireHeader(headers, names.timestamp as string, spec.timestampHeader);
-      timestamp = parseTimestamp(timestampText, spec.timestampHeader);
+    if (timestampHeader !== undefined) {
+      timestampText = requireHeader(headers, timestampName as string, timestampHeader);
+      timestamp = parseTimestamp(timestampText, timestampHeader);
     } else if (headerTimestamp !== undefined) {
       timestampText = headerTimestamp;
-      timestamp = parseTimestamp(timestampText, spec.signatureHeader);
+      timestamp = parseTimestamp(timestampText, signatureHeader);
     }
-    const id = names.id === undefined ? undefined : spec.idSigned ? requireHeader(headers, names.id, spec.idHeader as string) : getLowerCaseHeader(headers, names.id);
+    const id = !readsId ? undefined : idSigned ? requireHeader(headers, idName as string, idHeader as string) : getLowerCaseHeader(headers, idName as string);
 
     const rawBody = bodyBytes(input.body);
-    const context: SignedContentContext = { id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers };
-    const parts = spec.signedContent(context);
-    const matched = matches(parts, entries) || (spec.alternativeContents !== undefined && matchesAlternative(parts, context, entries));
+    let matched: boolean;
+    if (bodyOnly) {
+      matched = matches([rawBody], entries);
+    } else {
+      const context: SignedContentContext = { id, timestamp: timestampText, body: rawBody, method: input.method, url: input.url, headers };
+      const parts = spec.signedContent(context);
+      matched = matches(parts, entries) || (alternativeContents !== undefined && matchesAlternative(alternativeContents, parts, context, entries));
+    }
     if (!matched) {
-      throw new WebhookError('signature_mismatch', `No signature in the ${spec.signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
+      throw new WebhookError('signature_mismatch', `No signature in the ${signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
     }
     let payload: { value: unknown } | undefined;
-    if (spec.locateTimestamp !== undefined) {
-      const located = bodyTimestamp(spec.locateTimestamp, rawBody, headers);
+    if (locateTimestamp !== undefined) {
+      const located = bodyTimestamp(locateTimestamp, rawBody, headers);
       timestamp = located.timestamp;
       payload = located.payload;
     }
@@ -195,14 +211,14 @@ export function defineProvider(spec: ProviderSpec): Provider {
 
   /** Whether a signature matches `parts`: `entries` from `parse`, or the candidates `collect` found for the one check. */
   function matches(parts: readonly SignedPart[], entries: readonly SignatureEntry[] | string[]): boolean {
-    if (collect) return entries.length > 0 && (only as SignatureCheck).matches(parts, entries as string[]);
+    if (collect !== undefined) return entries.length > 0 && (only as SignatureCheck).matches(parts, entries as string[]);
     return matchesAny(parts, entries as readonly SignatureEntry[]);
   }
 
   // The closures of the rare paths live in these helpers, not in `verify`: a closure there would
   // make `verify` allocate a context for its locals on every call, taken or not.
-  function matchesAlternative(parts: readonly SignedPart[], context: SignedContentContext, entries: readonly SignatureEntry[] | string[]): boolean {
-    return (spec.alternativeContents?.(parts, context) ?? []).some((other) => matches(other, entries));
+  function matchesAlternative(alternatives: NonNullable<ProviderSpec['alternativeContents']>, parts: readonly SignedPart[], context: SignedContentContext, entries: readonly SignatureEntry[] | string[]): boolean {
+    return alternatives(parts, context).some((other) => matches(other, entries));
   }
 
   /** A timestamp in the body, read after the signature matched; the payload is decoded at most once, and kept for `parse`. */

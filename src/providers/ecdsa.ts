@@ -1,6 +1,6 @@
 import { WebhookError } from '../core/errors.js';
 import { importEcdsaPrivateKey, importEcdsaPublicKeys, type DsaEncoding, type EcdsaKeyInput } from '../crypto/ecdsa.js';
-import { defineProvider } from './define-provider.js';
+import { defineProvider, signedBodyOnly } from './define-provider.js';
 import type { SchemeOptions } from './hmac.js';
 import { ecdsaCheck } from './signature-check.js';
 import { prefixedSignature } from './signature-header.js';
@@ -41,6 +41,6 @@ export function ecdsa(options: EcdsaOptions): Provider {
     name: name ?? 'ecdsa',
     signatureFormat: signatureFormat ?? prefixedSignature(signaturePrefix ?? ''),
     checks: [check],
-    signedContent: signedContent ?? (({ body }) => [body]),
+    signedContent: signedContent ?? signedBodyOnly,
   });
 }

@@ -1,5 +1,5 @@
 import { importPrivateKey, importPublicKeys, type SecretInput } from '../crypto/keys.js';
-import { defineProvider } from './define-provider.js';
+import { defineProvider, signedBodyOnly } from './define-provider.js';
 import type { SchemeOptions } from './hmac.js';
 import { ed25519Check } from './signature-check.js';
 import { prefixedSignature } from './signature-header.js';
@@ -32,6 +32,6 @@ export function ed25519(options: Ed25519Options): Provider {
     name: name ?? 'ed25519',
     signatureFormat: signatureFormat ?? prefixedSignature(signaturePrefix ?? ''),
     checks: [check],
-    signedContent: signedContent ?? (({ body }) => [body]),
+    signedContent: signedContent ?? signedBodyOnly,
   });
 }

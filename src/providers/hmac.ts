@@ -2,7 +2,7 @@ import type { Encoding } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
 import type { HmacAlgorithm } from '../crypto/hmac.js';
 import { importSecrets, type SecretFormat, type SecretInput } from '../crypto/keys.js';
-import { defineProvider, type ProviderSpec, type SignedContent } from './define-provider.js';
+import { defineProvider, signedBodyOnly, type ProviderSpec, type SignedContent } from './define-provider.js';
 import { hmacCheck } from './signature-check.js';
 import { prefixedSignature, type SignatureHeaderFormat } from './signature-header.js';
 import type { Provider } from './types.js';
@@ -35,8 +35,6 @@ export interface HmacOptions extends SchemeOptions {
 
 const ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
 
-const bodyOnly: SignedContent = ({ body }) => [body];
-
 /**
  * A provider for any HMAC-signed webhook. The built-in presets are this builder with their
  * knobs set.
@@ -59,6 +57,6 @@ export function hmac(options: HmacOptions): Provider {
     name: name ?? 'hmac',
     signatureFormat: signatureFormat ?? prefixedSignature(signaturePrefix ?? ''),
     checks: [hmacCheck({ keys, algorithm: algorithm ?? 'sha256', encoding: encoding ?? 'hex', version: signatureVersion ?? '' })],
-    signedContent: signedContent ?? bodyOnly,
+    signedContent: signedContent ?? signedBodyOnly,
   });
 }

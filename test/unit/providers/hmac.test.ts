@@ -170,6 +170,22 @@ describe('hmac(): id, type and body format', () => {
     expectWebhookError(() => provider.verify({ headers: { 'x-acme-signature': mac(`d1.${BODY}`) }, body: BODY }), 'missing_header');
   });
 
+  // The default content (the body alone) takes a path of its own in verify, without a context:
+  // a signed id header must still be required there, and alternative contents still tried.
+  it('hmac({ idHeader, idSigned: true }) with the default body-only content: the id header is still required', () => {
+    const provider = acme({ idHeader: 'x-acme-id', idSigned: true });
+    expect(() => provider.verify({ headers: { 'x-acme-signature': mac(BODY), 'x-acme-id': 'd1' }, body: BODY })).not.toThrow();
+    expectWebhookError(() => provider.verify({ headers: { 'x-acme-signature': mac(BODY) }, body: BODY }), 'missing_header');
+    expectWebhookError(() => provider.verify({ headers: { 'x-acme-signature': mac(BODY), 'x-acme-id': '' }, body: BODY }), 'missing_header');
+  });
+
+  it('hmac({ alternativeContents }) with the default body-only content: an alternative that matches verifies', () => {
+    const provider = acme({ idHeader: 'x-acme-id', alternativeContents: (parts, { id }) => [[`${id}.`, ...parts]] });
+    const headers = { 'x-acme-signature': mac(`d1.${BODY}`), 'x-acme-id': 'd1' };
+    expect(Buffer.from(provider.verify({ headers, body: BODY }).rawBody).toString()).toBe(BODY);
+    expectWebhookError(() => provider.verify({ headers: { ...headers, 'x-acme-id': 'd2' }, body: BODY }), 'signature_mismatch');
+  });
+
   it('hmac.sign(): writes idHeader (newId when no id is given) and typeHeader; maxBodyBytes passes through', () => {
     const provider = acme({ idHeader: 'x-acme-id', typeHeader: 'x-acme-event', newId: () => 'fixed-id', maxBodyBytes: 5 });
     expect(provider.sign({ body: BODY, type: 'order.paid' }).headers).toMatchObject({ 'x-acme-id': 'fixed-id', 'x-acme-event': 'order.paid' });

@@ -51,6 +51,40 @@ describe('SignatureHeaderFormat.collect agrees with parse', () => {
     });
   }
 
+  // `collect` reads the canonical one-signature header (`t=…,v1=…`, `v1,…`) without the scan:
+  // headers one or two edits away from it must still agree with parse at every boundary.
+  const canonical: [string, SignatureHeaderFormat, string, string][] = [
+    ['keyValueSignatureList("t", ",")', keyValueSignatureList('t', ','), 't=1700000000,v1=abc123', 'v1'],
+    ['keyValueSignatureList("ts", ";")', keyValueSignatureList('ts', ';'), 'ts=1700000000;h1=abc123', 'h1'],
+    ['versionedSignatureList()', versionedSignatureList(' ', ','), 'v1,QUJD+/==', 'v1'],
+  ];
+  const edit = fc.record({ at: fc.nat(), remove: fc.nat({ max: 3 }), insert: fc.constantFrom('', ' ', '\t', '\u00a0', ',', ';', '=', 't', 'v1', 'h1', 'v', 'x') });
+  for (const [name, format, sample, version] of canonical) {
+    it(`${name}: the canonical header and 3,000 near-canonical ones agree with parse`, () => {
+      expect(viaCollect(format, sample, version)).toEqual(viaParse(format, sample, version));
+      expect((viaCollect(format, sample, version) as { values: string[] }).values).toHaveLength(1);
+      fc.assert(
+        fc.property(fc.array(edit, { minLength: 1, maxLength: 2 }), fc.constantFrom(version, 'v0', 't', 'ts', ''), (edits, wanted) => {
+          let value = sample;
+          for (const { at, remove, insert } of edits) {
+            const where = at % (value.length + 1);
+            value = value.slice(0, where) + insert + value.slice(where + remove);
+          }
+          expect(viaCollect(format, value, wanted)).toEqual(viaParse(format, value, wanted));
+        }),
+        { numRuns: 3000, seed: 7 },
+      );
+    });
+  }
+
+  it('near-canonical headers the edits rarely reach: a version named like the timestamp key, a version with a leading space', () => {
+    const stripe = keyValueSignatureList('t', ',');
+    for (const [value, version] of [['t=1,t=2', 't'], ['t=1, v1=2', ' v1'], ['t=1,v1=2', ' v1']] as const) {
+      expect(viaCollect(stripe, value, version)).toEqual(viaParse(stripe, value, version));
+    }
+    expect(viaCollect(stripe, 't=1,t=2', 't')).toEqual({ timestamp: '1', values: [] });
+  });
+
   it('examples: Stripe with two v1 and a v0, Standard Webhooks with v1 and v1a', () => {
     const values: string[] = [];
     expect(keyValueSignatureList('t', ',').collect?.('t=17, v1=aa ,v0=bb,v1=cc', 'stripe-signature', 'v1', values)).toBe('17');
