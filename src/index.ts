@@ -10,7 +10,7 @@ export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorH
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
 export { providers } from './providers/index.js';
 export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';
-export { defineProvider, type ProviderSpec, type SignedContent, type SignedContentContext, type Locator } from './providers/define-provider.js';
+export { defineProvider, signedBodyOnly, type ProviderSpec, type SignedContent, type SignedContentContext, type Locator } from './providers/define-provider.js';
 export { hmacCheck, ed25519Check, ecdsaCheck, type SignatureCheck } from './providers/signature-check.js';
 export { prefixedSignature, versionedSignatureList, keyValueSignatureList, MAX_SIGNATURES, type SignatureHeaderFormat, type SignatureEntry } from './providers/signature-header.js';
 export type { Provider, VerifyInput, VerifiedDelivery, ParsedDelivery, SignInput, SignedRequest } from './providers/types.js';
