@@ -1,6 +1,9 @@
+import { deadlinesOf } from './deadline-queue.js';
+
 /**
  * `work`'s outcome, or `timeoutError()` once `ms` has passed (`false`/undefined: no limit).
- * One timer and one promise per call: no `Promise.race`, no extra async frame on the hot path.
+ * One promise per call and no timer of its own (deadlines of one duration share one timer,
+ * core/deadline-queue.ts): no `Promise.race`, no extra async frame on the hot path.
  * Work that fails after the deadline cannot be stopped; its failure goes to `onLateFailure`
  * (or is swallowed), never to an unhandled rejection. `mapFailure` turns the work's own failure
  * (not the timeout) into what the caller expects, without a further `.then` on the hot path.
@@ -29,15 +32,16 @@ export function startWithDeadline<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
-    const timer = ms === false || ms === undefined ? undefined : setTimeout(() => {
+    const queue = ms === false || ms === undefined ? undefined : deadlinesOf(ms);
+    const deadline = queue?.add(() => {
       settled = true;
       reject(timeoutError());
-    }, ms);
+    });
     start(
       (value) => {
         if (settled) return;
         settled = true;
-        if (timer !== undefined) clearTimeout(timer);
+        if (deadline !== undefined) queue?.meet(deadline);
         resolve(value);
       },
       (failure) => {
@@ -46,7 +50,7 @@ export function startWithDeadline<T>(
           return;
         }
         settled = true;
-        if (timer !== undefined) clearTimeout(timer);
+        if (deadline !== undefined) queue?.meet(deadline);
         reject(mapFailure === undefined ? failure : mapFailure(failure));
       },
     );
