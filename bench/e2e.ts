@@ -3,6 +3,7 @@
  * process of its own, load from a separate autocannon process, rounds interleaved across cases.
  *
  *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--rounds 5] [--connections 10] [--cases floor,handwritten,hookguard]
+ *     [--against path/to/other/dist/index.js]   # adds case (c) again, its hookguard loaded from that copy
  */
 import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -22,6 +23,11 @@ export interface E2EOptions {
   connections: number;
   /** Only these cases (names from e2e/cases.ts); default all. */
   cases?: readonly string[];
+  /**
+   * Another copy of hookguard (its index, as `HOOKGUARD_BENCH_SRC` takes it): case (c) runs a
+   * second time with that copy, in the same rounds, to measure a change against the code before it.
+   */
+  against?: string;
   log?: (line: string) => void;
 }
 
@@ -77,7 +83,11 @@ function pinning(): { server: string; load: string } | undefined {
 }
 
 function startServer(spec: CaseSpec): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(here('./e2e/server.ts'), [spec.name], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(here('./e2e/server.ts'), [spec.name], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: spec.source === undefined ? process.env : { ...process.env, HOOKGUARD_BENCH_SRC: spec.source },
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => {
       // Every thread of the server (its main thread and libuv's pool), once it is listening.
@@ -101,7 +111,8 @@ async function load(server: { url: string; child: ChildProcess }, spec: CaseSpec
 }
 
 export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
-  const CASES = options.cases === undefined ? ALL_CASES : ALL_CASES.filter((spec) => options.cases?.includes(spec.name));
+  const chosen = options.cases === undefined ? ALL_CASES : ALL_CASES.filter((spec) => options.cases?.includes(spec.name));
+  const CASES: readonly CaseSpec[] = options.against === undefined ? chosen : [...chosen, { name: 'hookguard', label: `(c*) as (c), hookguard from ${options.against}`, request: 'swh-fixed', source: options.against }];
   const servers = await Promise.all(CASES.map(startServer));
   try {
     const results = new Map<CaseSpec, LoadResult[]>(CASES.map((spec) => [spec, []]));
@@ -207,6 +218,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     rounds: Number(value('--rounds') ?? (quick ? 1 : 5)),
     connections: Number(value('--connections') ?? 10),
     ...(value('--cases') ? { cases: (value('--cases') as string).split(',') } : {}),
+    ...(value('--against') ? { against: value('--against') as string } : {}),
     log: (line) => console.log(line),
   });
   console.log(`\n${e2eTable(rows)}\n\n${versusTable(rows)}`);

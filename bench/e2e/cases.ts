@@ -8,6 +8,8 @@ export interface CaseSpec {
   name: CaseName;
   label: string;
   request: RequestKind;
+  /** Another copy of hookguard for this server (`HOOKGUARD_BENCH_SRC`); default the measured one. */
+  source?: string;
 }
 
 export const CASES: readonly CaseSpec[] = [
