@@ -17,7 +17,7 @@ const { providers, verifyWebhook } = hookguard;
 import { discordPublicKey, discordPublicKeyHex, secrets, type Delivery, type Scheme } from './deliveries.js';
 import type { Contender } from './harness.js';
 
-export type Kind = 'floor' | 'floor+parse' | 'hookguard' | 'hookguard+parse' | 'peer';
+export type Kind = 'floor' | 'floor+parse' | 'floor+checks' | 'hookguard' | 'hookguard+parse' | 'peer';
 
 export interface BenchContender extends Contender {
   kind: Kind;
@@ -116,6 +116,18 @@ function floor(scheme: Scheme, d: Delivery): () => boolean {
   }
 }
 
+const githubCandidate = Buffer.alloc(32);
+
+/** GitHub's floor with hookguard's strictness inlined (see its contender's note). */
+function strictGithub(headers: Record<string, string>, body: Buffer): { rawBody: Buffer; headers: Record<string, string> } | false {
+  const value = headers['x-hub-signature-256'];
+  if (typeof value !== 'string' || !Object.hasOwn(headers, 'x-hub-signature-256') || !value.startsWith('sha256=')) return false;
+  const given = value.slice(7).trim();
+  if (Buffer.byteLength(given, 'utf8') !== given.length || given.length !== 64 || githubCandidate.write(given, 'hex') !== 32) return false;
+  const expected = createHmac('sha256', built.githubKey).update(body).digest();
+  return timingSafeEqual(expected, githubCandidate) && { rawBody: body, headers };
+}
+
 function check<T>(name: string, run: () => T): () => T {
   return () => {
     const result = run();
@@ -153,6 +165,13 @@ export function contendersFor(scheme: Scheme, d: Delivery): BenchContender[] {
       break;
     case 'github': {
       const signature = headers['x-hub-signature-256'] as string;
+      list.push({
+        name: 'floor + hookguard’s checks, hand-inlined',
+        kind: 'floor+checks',
+        parses: false,
+        note: 'the floor plus what hookguard checks beyond it, written inline: own header (not the prototype’s), prefix, whitespace, strict hex (ASCII, exact length) into a kept buffer, a result object. Where hookguard matches this row and not the floor, the gap is those checks, not its layers',
+        run: () => strictGithub(headers, body) || fail('floor + checks'),
+      });
       list.push({
         name: '@octokit/webhooks-methods verify',
         kind: 'peer',
