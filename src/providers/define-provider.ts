@@ -149,19 +149,19 @@ export function defineProvider(spec: ProviderSpec): Provider {
   // With one check, the signatures it reads are collected straight into one array: no entry
   // objects, no filtering by version.
   const only = spec.checks.length === 1 ? spec.checks[0] : undefined;
-  const collect = only !== undefined ? signatureFormat.collect : undefined;
+  const collects = only !== undefined && signatureFormat.collect !== undefined;
 
   function verify(input: VerifyInput): VerifiedDelivery {
     const { headers } = input;
     const signatureText = requireHeader(headers, signatureName, signatureHeader);
     let entries: readonly SignatureEntry[] | string[];
     let headerTimestamp: string | undefined;
-    if (collect !== undefined) {
+    if (collects) {
       // A one-slot array, so the usual single signature is pushed without growing it: a push
       // onto `[]` reserves 17 slots, 150 bytes of garbage per request.
       const found: string[] = [''];
       found.pop();
-      headerTimestamp = collect(signatureText, signatureHeader, (only as SignatureCheck).version, found);
+      headerTimestamp = signatureFormat.collect?.(signatureText, signatureHeader, (only as SignatureCheck).version, found);
       entries = found;
     } else {
       const parsed = signatureFormat.parse(signatureText, signatureHeader);
@@ -211,7 +211,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
 
   /** Whether a signature matches `parts`: `entries` from `parse`, or the candidates `collect` found for the one check. */
   function matches(parts: readonly SignedPart[], entries: readonly SignatureEntry[] | string[]): boolean {
-    if (collect !== undefined) return entries.length > 0 && (only as SignatureCheck).matches(parts, entries as string[]);
+    if (collects) return entries.length > 0 && (only as SignatureCheck).matches(parts, entries as string[]);
     return matchesAny(parts, entries as readonly SignatureEntry[]);
   }
 

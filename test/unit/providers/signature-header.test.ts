@@ -4,7 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyValueSignatureList, prefixedSignature, versionedSignatureList, type SignatureHeaderFormat } from '../../../src/index.js';
+import { Buffer } from 'node:buffer';
+import { createSecretKey } from 'node:crypto';
+import { defineProvider, keyValueSignatureList, prefixedSignature, signedBodyOnly, versionedSignatureList, type SignatureHeaderFormat } from '../../../src/index.js';
+import { hmacCheck } from '../../../src/providers/signature-check.js';
 
 const formats: [string, SignatureHeaderFormat, string[]][] = [
   ['prefixedSignature("sha256=")', prefixedSignature('sha256='), ['', 'sha256']],
@@ -94,5 +97,35 @@ describe('SignatureHeaderFormat.collect agrees with parse', () => {
     expect(listed).toEqual(['AAA=', 'CCC=']);
     expect(() => keyValueSignatureList('t', ',').collect?.('v1=aa', 'stripe-signature', 'v1', [])).toThrow(expect.objectContaining({ code: 'malformed_header' }));
     expect(() => prefixedSignature('sha256=').collect?.('sha1=aa', 'x-hub-signature-256', '', [])).toThrow(expect.objectContaining({ code: 'malformed_header' }));
+  });
+});
+
+describe('a format of one’s own, through defineProvider', () => {
+  it('a class whose collect and parse use `this`: called as methods, so a delivery it signs verifies', () => {
+    class Tagged implements SignatureHeaderFormat {
+      readonly carriesTimestamp = false;
+      constructor(private readonly tag: string) {}
+      parse(value: string) {
+        return { entries: [{ version: '', value: value.slice(this.tag.length) }] };
+      }
+      collect(value: string, _headerName: string, _version: string, into: string[]) {
+        into.push(value.slice(this.tag.length));
+        return undefined;
+      }
+      format(entries: readonly { value: string }[]) {
+        return `${this.tag}${entries[0]?.value ?? ''}`;
+      }
+    }
+    const provider = defineProvider({
+      name: 'acme',
+      signatureHeader: 'x-acme-signature',
+      signatureFormat: new Tagged('acme:'),
+      checks: [hmacCheck({ keys: [createSecretKey(Buffer.from('acme-secret'))], algorithm: 'sha256', encoding: 'hex' })],
+      signedContent: signedBodyOnly,
+    });
+    const body = '{"ok":1}';
+    const signed = provider.sign({ body });
+    expect(signed.headers['x-acme-signature']).toMatch(/^acme:[0-9a-f]{64}$/);
+    expect(Buffer.from(provider.verify({ headers: signed.headers, body }).rawBody).toString()).toBe(body);
   });
 });
