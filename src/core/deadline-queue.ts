@@ -19,8 +19,11 @@ export interface Deadline {
 const COMPACT_AT = 1024;
 
 export class DeadlineQueue {
+  // Slots [head, tail) hold the deadlines not yet dropped; slots are reused from 0 once the queue
+  // empties (the array is not truncated, which would free its slots to be grown again next time).
   private entries: Deadline[] = [];
   private head = 0;
+  private tail = 0;
   private live = 0;
   private timer: unknown;
   /** The `setTimeout` the timer was armed with: fake timers in tests replace it, and a timer armed with the other one never fires. */
@@ -34,7 +37,7 @@ export class DeadlineQueue {
   /** Calls `expire` once `ms` have passed, unless `meet` is called first. */
   add(expire: () => void): Deadline {
     const deadline: Deadline = { due: now() + this.ms, expire };
-    this.entries.push(deadline);
+    this.entries[this.tail++] = deadline;
     this.live++;
     if (this.timer === undefined) {
       this.arm(this.ms, deadline.due);
@@ -61,7 +64,7 @@ export class DeadlineQueue {
 
   /** Entries held, met ones included: bounded by compaction however long one deadline stays pending. */
   get held(): number {
-    return this.entries.length - this.head;
+    return this.tail - this.head;
   }
 
   private arm(delay: number, due: number): void {
@@ -79,7 +82,7 @@ export class DeadlineQueue {
     // A timer never fires early; under fake timers the clock may not have moved at all, so the
     // time it was armed for counts as reached.
     const reached = Math.max(now(), this.armedFor);
-    while (this.head < this.entries.length) {
+    while (this.head < this.tail) {
       const deadline = this.entries[this.head] as Deadline;
       if (deadline.expire !== undefined && deadline.due > reached) {
         this.arm(Math.max(1, Math.ceil(deadline.due - reached)), deadline.due);
@@ -99,22 +102,23 @@ export class DeadlineQueue {
   /** Drops met deadlines from the front; compacts when met ones pile up behind a slow live one. */
   private dropMet(): void {
     const { entries } = this;
-    while (this.head < entries.length && (entries[this.head] as Deadline).expire === undefined) this.head++;
-    if (this.head === entries.length) {
+    while (this.head < this.tail && (entries[this.head] as Deadline).expire === undefined) this.head++;
+    if (this.head === this.tail) {
       this.reset();
       return;
     }
-    const held = entries.length - this.head;
+    const held = this.tail - this.head;
     if (held >= COMPACT_AT && this.live * 4 < held) {
-      this.entries = entries.slice(this.head).filter((deadline) => deadline.expire !== undefined);
+      this.entries = entries.slice(this.head, this.tail).filter((deadline) => deadline.expire !== undefined);
       this.head = 0;
+      this.tail = this.entries.length;
     }
   }
 
-  /** Empty: the armed timer, if any, stays (unref'd) and finds nothing when it fires. */
+  /** Empty: the armed timer, if any, stays (unref'd) and finds nothing when it fires. Met deadlines left in the slots are overwritten as new ones come. */
   private reset(): void {
-    this.entries.length = 0;
     this.head = 0;
+    this.tail = 0;
   }
 }
 

@@ -53,6 +53,22 @@ describe('DeadlineQueue', () => {
     expect(fired).toEqual(['second']);
   });
 
+  it('once every deadline is met, the queue starts over and later deadlines still fire on time', () => {
+    vi.useFakeTimers();
+    const queue = new DeadlineQueue(1000);
+    const fired: number[] = [];
+    for (let round = 0; round < 3; round++) queue.meet(queue.add(() => fired.push(-1)));
+    expect(queue.held).toBe(0);
+    vi.advanceTimersByTime(500);
+    queue.add(() => fired.push(1));
+    queue.add(() => fired.push(2));
+    expect(queue.held).toBe(2);
+    vi.advanceTimersByTime(999);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(fired).toEqual([1, 2]);
+  });
+
   it('with only setTimeout faked (the clock stands still), deadlines still fire when their timer does', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const queue = new DeadlineQueue(5000);
