@@ -90,7 +90,7 @@ export function versionedSignatureList(entrySeparator = ' ', versionSeparator = 
   return {
     carriesTimestamp: false,
     parse(value) {
-      const entries: SignatureEntry[] = [];
+      const entries = signatureList<SignatureEntry>();
       scan(value, undefined, entries);
       return { entries };
     },
@@ -152,7 +152,7 @@ export function keyValueSignatureList(timestampKey: string, pairSeparator = ',')
   return {
     carriesTimestamp: true,
     parse(value, headerName) {
-      const entries: SignatureEntry[] = [];
+      const entries = signatureList<SignatureEntry>();
       const timestamp = scan(value, headerName, undefined, entries);
       return { timestamp, entries };
     },
@@ -191,12 +191,24 @@ function add(into: SignatureEntry[] | string[], value: string, from: number, ver
   }
 }
 
+/**
+ * An empty list with room for one: a header usually holds one signature, and a first push onto
+ * `[]` reserves 17 slots (~150 bytes of garbage per delivery). V8 keeps an array's slots when it
+ * pops, so a one-element literal popped empty is the cheapest list that takes one push.
+ */
+export function signatureList<T>(): T[] {
+  const list: T[] = [undefined as T];
+  list.pop();
+  return list;
+}
+
 /** Past the end of any header: "no more separators". */
 const NONE = Number.MAX_SAFE_INTEGER;
 
 function after(index: number): number {
   return index === -1 ? NONE : index;
 }
+
 /** The characters `String.prototype.trim` removes (ECMAScript WhiteSpace and LineTerminator). */
 function isSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);

@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import { createSecretKey } from 'node:crypto';
 import { defineProvider, keyValueSignatureList, prefixedSignature, signedBodyOnly, versionedSignatureList, type SignatureHeaderFormat } from '../../../src/index.js';
 import { hmacCheck } from '../../../src/providers/signature-check.js';
+import { signatureList } from '../../../src/providers/signature-header.js';
 
 const formats: [string, SignatureHeaderFormat, string[]][] = [
   ['prefixedSignature("sha256=")', prefixedSignature('sha256='), ['', 'sha256']],
@@ -127,5 +128,18 @@ describe('a format of one’s own, through defineProvider', () => {
     const signed = provider.sign({ body });
     expect(signed.headers['x-acme-signature']).toMatch(/^acme:[0-9a-f]{64}$/);
     expect(Buffer.from(provider.verify({ headers: signed.headers, body }).rawBody).toString()).toBe(body);
+  });
+});
+
+describe('signatureList()', () => {
+  it('is empty, takes any number of pushes, and is a new list each time (never shared between deliveries)', () => {
+    const first = signatureList<string>();
+    const second = signatureList<string>();
+    expect(first).toEqual([]);
+    expect(first).not.toBe(second);
+    for (let i = 0; i < 20; i++) first.push(`s${i}`);
+    expect(first).toHaveLength(20);
+    expect(second).toEqual([]);
+    expect(Object.keys(signatureList())).toEqual([]);
   });
 });
