@@ -6,6 +6,9 @@
  *
  *   npx tsx bench/profile-server.ts hookguard            # or floor, handwritten, svix, …
  *   npx tsx bench/profile-server.ts octokit github-fixed # the request kind each case expects (e2e/cases.ts)
+ *
+ * PROFILE_INTERVAL_US=100 samples every 100 µs instead of node's 1 ms: a function costing a few µs
+ * per request then gets enough samples to compare two cases (the profiler's own cost grows too).
  */
 import { execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +21,13 @@ if (!spec) throw new Error(`unknown case ${name}; one of ${CASES.map((c) => c.na
 const kind = process.argv[3] ?? spec.request;
 const dir = fileURLToPath(new URL('./.scratch/profiles', import.meta.url));
 const child = fork(fileURLToPath(new URL('./e2e/server.ts', import.meta.url)), [name], {
-  execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx'],
+  execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...interval(), '--import', 'tsx'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
+function interval(): string[] {
+  const us = process.env.PROFILE_INTERVAL_US;
+  return us === undefined || us === '' ? [] : [`--cpu-prof-interval=${Number(us)}`];
+}
 const port = await new Promise<number>((resolve) => child.once('message', (message: { port: number }) => resolve(message.port)));
 const load = fileURLToPath(new URL('./e2e/load.ts', import.meta.url));
 console.log(execFileSync(process.execPath, ['--import', 'tsx', load, `http://127.0.0.1:${port}${PATH}`, kind, '8', '10']).toString().trim());
