@@ -1,23 +1,26 @@
 /**
  * End-to-end: requests/s and p99 latency through Express on 127.0.0.1, each case's server in a
- * process of its own, load from a separate autocannon process, rounds interleaved across cases.
+ * process of its own, load from a separate autocannon process; the cases measured in short
+ * slices, in a new order each slice, new server processes each round.
  *
- *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--rounds 5] [--connections 10] [--cases floor,handwritten,hookguard]
+ *   npx tsx bench/e2e.ts [--quick] [--seconds 4] [--slice 1] [--rounds 6] [--connections 10] [--cases floor,handwritten,hookguard]
  *     [--against path/to/other/dist/index.js]   # adds case (c) again, its hookguard loaded from that copy
+ *     [--control]                               # adds case (c) again, same build: the run's A/A noise
  */
-import { execFile, fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import './lib/deliveries.js'; // makes the run's secrets, which servers and load generators inherit
 import { formatRate, formatRatio, median, table } from './lib/harness.js';
 import { BODY_BYTES, CASES as ALL_CASES, PATH, type CaseSpec } from './e2e/cases.js';
+import type { LoadReport, LoadRequest } from './e2e/load.js';
 
-const run = promisify(execFile);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
 export interface E2EOptions {
+  /** Seconds of load per case per round, in slices of `sliceSeconds` (default 1). */
   seconds: number;
+  sliceSeconds?: number;
   warmupSeconds: number;
   rounds: number;
   connections: number;
@@ -28,6 +31,11 @@ export interface E2EOptions {
    * second time with that copy, in the same rounds, to measure a change against the code before it.
    */
   against?: string;
+  /**
+   * Adds (c°): case (c) again, a second server of the same build. Its gap to (c) is what this run
+   * cannot tell apart from noise (an A/A control); a difference between routes smaller than it means nothing.
+   */
+  control?: boolean;
   log?: (line: string) => void;
 }
 
@@ -42,7 +50,7 @@ export interface E2ERow {
   p50: number;
   ratio: number;
   failures: number;
-  /** Every round's result, in round order: rounds of different cases with the same index ran minutes apart at most. */
+  /** Every slice's result, in order: slices of different cases with the same index ran seconds apart, on the same server generation. */
   rounds: LoadResult[];
 }
 
@@ -82,7 +90,12 @@ function pinning(): { server: string; load: string } | undefined {
   return { server: String(count - 1), load: count === 2 ? '0' : `0-${count - 2}` };
 }
 
-function startServer(spec: CaseSpec): Promise<{ url: string; child: ChildProcess }> {
+interface Server {
+  url: string;
+  child: ChildProcess;
+}
+
+function startServer(spec: CaseSpec): Promise<Server> {
   const child = fork(here('./e2e/server.ts'), [spec.name], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -98,67 +111,131 @@ function startServer(spec: CaseSpec): Promise<{ url: string; child: ChildProcess
   });
 }
 
-async function load(server: { url: string; child: ChildProcess }, spec: CaseSpec, seconds: number, connections: number): Promise<LoadResult> {
-  const before = await serverCpu(server.child);
-  const command = [process.execPath, '--import', 'tsx', here('./e2e/load.ts'), server.url, spec.request, String(seconds), String(connections)];
-  const [file, ...args] = PINNING ? ['taskset', '-c', PINNING.load, ...command] : command;
-  const { stdout } = await run(file as string, args, {
-    maxBuffer: 1 << 20,
+/** Asks the server to close and waits for its exit, so it cannot work on into the next round. */
+function stopServer({ child }: Server): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.disconnect();
   });
+}
+
+/** One load generator for the whole run (a process started per measurement would cost a second each). */
+interface Loader {
+  run(request: LoadRequest): Promise<LoadReport>;
+  close(): Promise<void>;
+}
+
+function startLoader(): Loader {
+  const child = fork(here('./e2e/load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  if (PINNING && child.pid !== undefined) spawnSync('taskset', ['-a', '-cp', PINNING.load, String(child.pid)]);
+  return {
+    run: (request) =>
+      new Promise((resolve, reject) => {
+        child.once('message', (reply: LoadReport | { error: string }) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply)));
+        child.send(request);
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+async function load(loader: Loader, server: Server, spec: CaseSpec, seconds: number, connections: number): Promise<LoadResult> {
+  const before = await serverCpu(server.child);
+  const result = await loader.run({ url: server.url, kind: spec.request, seconds, connections });
   const after = await serverCpu(server.child);
-  const result = JSON.parse(stdout.trim().split('\n').pop() as string) as Omit<LoadResult, 'cpuPerRequest'>;
   return { ...result, cpuPerRequest: (after - before) / Math.max(result.total, 1) };
 }
 
 export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
   const chosen = options.cases === undefined ? ALL_CASES : ALL_CASES.filter((spec) => options.cases?.includes(spec.name));
-  const CASES: readonly CaseSpec[] = options.against === undefined ? chosen : [...chosen, { name: 'hookguard', label: `(c*) as (c), hookguard from ${options.against}`, request: 'swh-fixed', source: options.against }];
-  const servers = await Promise.all(CASES.map(startServer));
+  const CASES: CaseSpec[] = [...chosen];
+  if (options.against !== undefined) CASES.push({ name: 'hookguard', label: `(c*) as (c), hookguard from ${options.against}`, request: 'swh-fixed', source: options.against });
+  if (options.control === true) CASES.push({ name: 'hookguard', label: '(c°) as (c), a second server of the same build: the A/A control', request: 'swh-fixed' });
+  const results = new Map<CaseSpec, LoadResult[]>(CASES.map((spec) => [spec, []]));
+  const sliceSeconds = options.sliceSeconds ?? 1;
+  const slices = Math.max(1, Math.round(options.seconds / sliceSeconds));
+  const loader = startLoader();
   try {
-    const results = new Map<CaseSpec, LoadResult[]>(CASES.map((spec) => [spec, []]));
-    for (const [i, spec] of CASES.entries()) {
-      const warm = await load(servers[i] as { url: string; child: ChildProcess }, spec, options.warmupSeconds, options.connections);
-      if (warm.non2xx + warm.errors > 0 || warm.total === 0) throw new Error(`${spec.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors while warming up`);
-    }
     for (let round = 0; round < options.rounds; round++) {
-      for (let k = 0; k < CASES.length; k++) {
-        const i = (round + k) % CASES.length;
-        const spec = CASES[i] as CaseSpec;
-        const result = await load(servers[i] as { url: string; child: ChildProcess }, spec, options.seconds, options.connections);
-        results.get(spec)?.push(result);
-        options.log?.(
-          `  round ${round + 1} ${spec.name.padEnd(20)} ${formatRate(result.requestsPerSec).padStart(7)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  p99 ${result.p99} ms  non-2xx ${result.non2xx}`,
-        );
+      // New server processes every round: a process keeps its own luck for its whole life (where
+      // its heap and code landed, what the JIT inlined), which moved one route by up to ±10%
+      // against an identical one; pairing by slice evens out the machine's slow spells, not that.
+      const servers = await Promise.all(CASES.map(startServer));
+      try {
+        for (const [i, spec] of CASES.entries()) {
+          const warm = await load(loader, servers[i] as Server, spec, options.warmupSeconds, options.connections);
+          if (warm.non2xx + warm.errors > 0 || warm.total === 0) throw new Error(`${spec.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors while warming up`);
+        }
+        // Short slices, every case once per slice in a new order: a slow spell of the machine
+        // lasting seconds then hits the cases of a slice alike.
+        for (let slice = 0; slice < slices; slice++) {
+          for (const i of roundOrder(CASES.length, round * slices + slice)) {
+            const spec = CASES[i] as CaseSpec;
+            const result = await load(loader, servers[i] as Server, spec, sliceSeconds, options.connections);
+            results.get(spec)?.push(result);
+            options.log?.(
+              `  round ${round + 1}.${slice + 1} ${spec.name.padEnd(20)} ${formatRate(result.requestsPerSec).padStart(7)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  p99 ${result.p99} ms  non-2xx ${result.non2xx}`,
+            );
+          }
+        }
+      } finally {
+        await Promise.all(servers.map(stopServer));
       }
     }
-    const floor = median((results.get(CASES[0] as CaseSpec) ?? []).map((r) => r.requestsPerSec));
-    const floorCpu = median((results.get(CASES[0] as CaseSpec) ?? []).map((r) => r.cpuPerRequest));
-    return CASES.map((spec) => {
-      const list = results.get(spec) ?? [];
-      const requestsPerSec = median(list.map((r) => r.requestsPerSec));
-      const cpuPerRequest = median(list.map((r) => r.cpuPerRequest));
-      return {
-        spec,
-        cpuPerRequest,
-        cpuRatio: floorCpu / cpuPerRequest,
-        requestsPerSec,
-        p99: median(list.map((r) => r.p99)),
-        p50: median(list.map((r) => r.p50)),
-        ratio: requestsPerSec / floor,
-        failures: list.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
-        rounds: list,
-      };
-    });
   } finally {
-    for (const { child } of servers) child.disconnect();
+    await loader.close();
   }
+  const floor = median((results.get(CASES[0] as CaseSpec) ?? []).map((r) => r.requestsPerSec));
+  const floorCpu = median((results.get(CASES[0] as CaseSpec) ?? []).map((r) => r.cpuPerRequest));
+  return CASES.map((spec) => {
+    const list = results.get(spec) ?? [];
+    const requestsPerSec = median(list.map((r) => r.requestsPerSec));
+    const cpuPerRequest = median(list.map((r) => r.cpuPerRequest));
+    return {
+      spec,
+      cpuPerRequest,
+      cpuRatio: floorCpu / cpuPerRequest,
+      requestsPerSec,
+      p99: median(list.map((r) => r.p99)),
+      p50: median(list.map((r) => r.p50)),
+      ratio: requestsPerSec / floor,
+      failures: list.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
+      rounds: list,
+    };
+  });
 }
 
 /**
- * `row` against `other`, round by round, then the median: `other`'s server CPU per request ÷
- * `row`'s (above 1: `row` costs less), and `row`'s req/s ÷ `other`'s. Each round measures every
- * case back to back, so a slow spell of the shared machine hits both sides of a pair; the
- * paired median is steadier than a ratio of the two medians.
+ * The order the cases run in round `round`: a shuffle, seeded by the round so runs repeat. A
+ * rotation would leave every case always following the same one, and a server keeps working
+ * after its load stops (idle-time GC, the memory reducer) on the core the next case's server
+ * is pinned to: a fixed predecessor made routes doing more work measure faster than (b).
+ */
+export function roundOrder(count: number, round: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  let seed = (round + 1) * 0x9e3779b1;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
+
+/**
+ * `row` against `other`, slice by slice, then the median: `other`'s server CPU per request ÷
+ * `row`'s (above 1: `row` costs less), and `row`'s req/s ÷ `other`'s. Each slice measures every
+ * case back to back within seconds, so a slow spell of the shared machine hits both sides of a
+ * pair; the paired median is steadier than a ratio of the two medians.
  */
 export function paired(row: E2ERow, other: E2ERow): { cpu: number; rps: number } {
   const count = Math.min(row.rounds.length, other.rounds.length);
@@ -173,10 +250,14 @@ export function paired(row: E2ERow, other: E2ERow): { cpu: number; rps: number }
   return { cpu: median(cpu), rps: median(rps) };
 }
 
+/** The route each hookguard case is held against: the hand-written route doing the same, or the peer on the same delivery. */
+const COUNTERPART: Readonly<Record<string, string>> = { hookguard: 'handwritten', 'hookguard-dedupe': 'handwritten-unique', 'hookguard-github': 'octokit' };
+
 export function e2eTable(rows: readonly E2ERow[]): string {
   const byName = new Map(rows.map((row) => [row.spec.name, row]));
   const body = rows.map((row) => {
-    const vs = row.spec.name === 'hookguard' ? byName.get('handwritten') : row.spec.name === 'hookguard-dedupe' ? byName.get('handwritten-unique') : undefined;
+    const counterpart = COUNTERPART[row.spec.name];
+    const vs = counterpart === undefined ? undefined : byName.get(counterpart as CaseSpec['name']);
     const ratios = vs ? paired(row, vs) : undefined;
     const versus = ratios ? `${formatRatio(ratios.cpu)} · ${formatRatio(ratios.rps)}` : '';
     return [
@@ -191,19 +272,28 @@ export function e2eTable(rows: readonly E2ERow[]): string {
       String(row.failures),
     ];
   });
-  return table(['case', 'server CPU / request', '× (a), by CPU', 'req/s', '× (a), by req/s', '× its hand-written route, paired by round (CPU · req/s)', 'p99', 'p50', 'non-2xx / errors'], body);
+  return table(['case', 'server CPU / request', '× (a), by CPU', 'req/s', '× (a), by req/s', '× its counterpart ((b), (b′), (d)), paired by slice (CPU · req/s)', 'p99', 'p50', 'non-2xx / errors'], body);
 }
 
-/** hookguard's full pipeline (c) against each other route, paired by round: above 1.00× hookguard costs less / serves more. */
+/**
+ * hookguard against each other route, paired by slice: above 1.00× hookguard costs less / serves
+ * more. (c) against every route of its own kind of delivery; (c-gh) against (d), whose GitHub
+ * delivery and handler it shares.
+ */
 export function versusTable(rows: readonly E2ERow[]): string {
   const hookguard = rows.find((row) => row.spec.name === 'hookguard');
-  if (!hookguard) return '';
-  const others = rows.filter((row) => row !== hookguard && row.spec.name !== 'floor' && row.spec.name !== 'hookguard-dedupe');
-  const body = others.map((other) => {
-    const ratios = paired(hookguard, other);
-    return [other.spec.label, formatRatio(ratios.cpu), formatRatio(ratios.rps), ratios.cpu >= 1 ? 'hookguard ahead' : 'hookguard behind'];
+  const github = rows.find((row) => row.spec.name === 'hookguard-github');
+  const pairs: [E2ERow, E2ERow][] = [];
+  for (const other of rows) {
+    if (hookguard && other !== hookguard && !['floor', 'hookguard-dedupe', 'hookguard-github', 'octokit'].includes(other.spec.name)) pairs.push([hookguard, other]);
+    if (github && other.spec.name === 'octokit') pairs.push([github, other]);
+  }
+  if (pairs.length === 0) return '';
+  const body = pairs.map(([mine, other]) => {
+    const ratios = paired(mine, other);
+    return [mine.spec.label.split(' ')[0] as string, other.spec.label, formatRatio(ratios.cpu), formatRatio(ratios.rps), ratios.cpu >= 1 ? 'hookguard ahead' : 'hookguard behind'];
   });
-  return table(['(c) hookguard against', 'CPU per request: theirs ÷ hookguard’s', 'req/s: hookguard’s ÷ theirs', ''], body);
+  return table(['hookguard', 'against', 'CPU per request: theirs ÷ hookguard’s', 'req/s: hookguard’s ÷ theirs', ''], body);
 }
 
 export const E2E_BODY_BYTES = BODY_BYTES;
@@ -214,11 +304,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = argv.includes('--quick');
   const rows = await runE2E({
     seconds: Number(value('--seconds') ?? (quick ? 3 : 4)),
+    sliceSeconds: Number(value('--slice') ?? 1),
     warmupSeconds: quick ? 1 : 2,
-    rounds: Number(value('--rounds') ?? (quick ? 1 : 5)),
+    rounds: Number(value('--rounds') ?? (quick ? 1 : 6)),
     connections: Number(value('--connections') ?? 10),
     ...(value('--cases') ? { cases: (value('--cases') as string).split(',') } : {}),
     ...(value('--against') ? { against: value('--against') as string } : {}),
+    control: argv.includes('--control'),
     log: (line) => console.log(line),
   });
   console.log(`\n${e2eTable(rows)}\n\n${versusTable(rows)}`);

@@ -10,7 +10,7 @@
 import type { ReceiveResult } from '../src/index.js';
 import { hookguard } from './lib/hookguard.js';
 import { makeDelivery, secrets, type Delivery } from './lib/deliveries.js';
-import { handwrittenStatus } from './lib/handwritten.js';
+import { handwrittenHandledStatus, handwrittenStatus } from './lib/handwritten.js';
 import { invoicePaid } from './lib/schemas.js';
 import { formatRate, formatRatio, local, measure, table, type Contender, type HarnessOptions } from './lib/harness.js';
 
@@ -60,6 +60,11 @@ export async function runPipeline(options: HarnessOptions): Promise<PipelineRow[
   const input = { method: 'POST', url: '/webhook', headers: delivery.headers, body: delivery.body };
   const contenders: Contender[] = [
     { name: 'hand-written: headers + HMAC + compare + JSON.parse', run: () => expectStatus200(handwrittenStatus(delivery.headers, delivery.body)) },
+    {
+      name: 'hand-written, then the zod schema and an awaited async handler',
+      async: true,
+      run: async () => expectStatus200(await handwrittenHandledStatus(delivery.headers, delivery.body)),
+    },
     { name: 'hookguard provider.verify', run: () => provider.verify({ headers: delivery.headers, body: delivery.body }) },
     { name: 'hookguard verifyWebhook (verify + parse)', run: () => verifyWebhook(provider, { headers: delivery.headers, body: delivery.body }) },
     { name: 'hookguard receiver.receive, dedupe: false', async: true, run: async () => expectOk(await receiver.receive(input)) },

@@ -64,15 +64,18 @@ if (wants('pipeline')) {
 let e2eRows: E2ERow[] = [];
 if (wants('e2e')) {
   log('\n## end-to-end through Express');
-  e2eRows = await runE2E({ seconds: quick ? 3 : 4, warmupSeconds: quick ? 1 : 2, rounds: quick ? 1 : 6, connections: 10, log });
+  e2eRows = await runE2E({ seconds: quick ? 3 : 4, warmupSeconds: quick ? 1 : 2, rounds: quick ? 1 : 6, connections: 10, control: true, log });
   sections.push(
     `## End-to-end through Express 5 on 127.0.0.1\n\n` +
-      `~${E2E_BODY_BYTES} B signed JSON, autocannon in a separate process (10 connections), each case's server a process of its own; ` +
-      `median of ${quick ? 1 : 6} rounds of ${quick ? 3 : 4} s per case, rounds interleaved across cases, after a warm-up. ` +
+      `~${E2E_BODY_BYTES} B signed JSON, autocannon in a separate process (10 connections), each case's server a process of its own, ` +
+      `started anew every round and warmed up; ${quick ? 1 : 6} rounds of ${quick ? 3 : 4} s per case in 1-s slices, every case once per slice in a new (seeded) order; medians over the slices. ` +
       `**Server CPU per request** (the server process's CPU time over the requests it answered) is the robust figure on a shared machine; ` +
       `req/s and latency also depend on the load generator, which shares the same cores.\n` +
       `(c) answers the same signed request every time, so dedupe is off there (\`dedupe: false\`); (c′) keeps the default memory store and the load ` +
       `generator signs a new delivery (new id) per request, compared with (b′), the hand-written route under the same load generator. ` +
+      `(b*) is (b) doing what (c) does after verifying (the same zod schema, the same async handler awaited before answering): (c) against (b*) is the cost of hookguard's own machinery. ` +
+      `(c-gh) is hookguard on (d)'s GitHub delivery with (d)'s handler and no schema, so that hookguard and @octokit/webhooks do the same work. ` +
+      `(c°) is (c) again, a second server of the same build: **its gap to (c) is this run's noise**, and a difference between two routes smaller than that gap is not one this run can show. ` +
       `${PINNING ? `Servers ran pinned to CPU ${PINNING.server} and the load generator to CPU ${PINNING.load} (taskset). ` : ''}` +
       `Ratios between two cases are paired by round (the median of the per-round ratios).\n\n${e2eTable(e2eRows)}\n\n${versusTable(e2eRows)}`,
   );

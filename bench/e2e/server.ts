@@ -8,7 +8,7 @@ import express, { type Request, type Response } from 'express';
 import { Webhook as SvixWebhook } from 'svix';
 import { hookguard, hookguardExpress } from '../lib/hookguard.js';
 import { secrets } from '../lib/deliveries.js';
-import { handwrittenStatus } from '../lib/handwritten.js';
+import { handwrittenHandledStatus, handwrittenStatus } from '../lib/handwritten.js';
 import { invoicePaid } from '../lib/schemas.js';
 import { PATH, type CaseName } from './cases.js';
 
@@ -25,7 +25,15 @@ function ok(res: Response): void {
 
 /** The hand-written route: lib/handwritten.ts's checks over express.raw()'s buffer. */
 function handwritten(req: Request, res: Response): void {
-  const status = handwrittenStatus(req.headers, req.body);
+  answer(res, handwrittenStatus(req.headers, req.body));
+}
+
+/** (b*): (b), then the schema and the awaited handler of (c). */
+function handwrittenHandled(req: Request, res: Response): void {
+  handwrittenHandledStatus(req.headers, req.body).then((status) => answer(res, status));
+}
+
+function answer(res: Response, status: number): void {
   if (status === 200) ok(res);
   else res.status(status).end();
 }
@@ -37,6 +45,9 @@ switch (name) {
   case 'handwritten':
   case 'handwritten-unique':
     app.post(PATH, express.raw({ type: '*/*' }), handwritten);
+    break;
+  case 'handwritten-handled':
+    app.post(PATH, express.raw({ type: '*/*' }), handwrittenHandled);
     break;
   case 'hookguard':
   case 'hookguard-dedupe': {
@@ -51,6 +62,13 @@ switch (name) {
     });
     app.post(PATH, expressMiddleware(receiver));
     process.on('exit', () => void total);
+    break;
+  }
+  case 'hookguard-github': {
+    // (d)'s work with hookguard: the same GitHub delivery, an `issues.opened` handler, no schema.
+    const receiver = createReceiver({ provider: providers.github({ secret: secrets.github }), dedupe: false });
+    receiver.on('issues.opened', () => undefined);
+    app.post(PATH, expressMiddleware(receiver));
     break;
   }
   case 'octokit': {

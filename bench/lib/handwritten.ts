@@ -1,17 +1,47 @@
 /**
  * What a careful hand-written Standard Webhooks receiver does, and nothing more: headers,
  * freshness, HMAC over the signed content in parts, constant-time compare, JSON.parse, a type
- * check. One definition for the end-to-end route (b) and its in-process twin (bench/pipeline.ts).
+ * check. One definition for the end-to-end routes (b), (b*) and their in-process twins
+ * (bench/pipeline.ts); (b*) also does what hookguard's route (c) does after verifying.
  */
 import { Buffer } from 'node:buffer';
 import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { secrets } from './deliveries.js';
+import { invoicePaid } from './schemas.js';
 
 const key = createSecretKey(secrets.standardWebhooksKey);
 
-/** The status the hand-written route answers: 200, or 400/401/422 for a refusal. */
-export function handwrittenStatus(headers: IncomingHttpHeaders | Record<string, string>, body: unknown): number {
+type Headers = IncomingHttpHeaders | Record<string, string>;
+
+/** The status the hand-written route (b) answers: 200, or 400/401/422 for a refusal. */
+export function handwrittenStatus(headers: Headers, body: unknown): number {
+  const payload = handwrittenPayload(headers, body);
+  if (typeof payload === 'number') return payload;
+  return (payload as { type?: unknown }).type === 'invoice.paid' ? 200 : 422;
+}
+
+let total = 0;
+
+/** The handler of (b*), as (c)'s: async, reads the typed payload. */
+async function invoicePaidHandler(payload: { data: { object: { amount: number } } }): Promise<void> {
+  total += payload.data.object.amount;
+}
+
+/**
+ * The status (b*) answers, once its handler has finished: what (c) does by hand — the checks
+ * of (b), then (c)'s zod schema, then (c)'s async handler awaited before answering 200.
+ */
+export function handwrittenHandledStatus(headers: Headers, body: unknown): Promise<number> {
+  const payload = handwrittenPayload(headers, body);
+  if (typeof payload === 'number') return Promise.resolve(payload);
+  const result = invoicePaid.safeParse(payload);
+  if (!result.success) return Promise.resolve(422);
+  return invoicePaidHandler(result.data).then(() => (total < 0 ? 500 : 200));
+}
+
+/** The payload of a verified delivery (a JSON object in every benchmark), or the status refusing it. */
+function handwrittenPayload(headers: Headers, body: unknown): unknown {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];
@@ -25,6 +55,5 @@ export function handwrittenStatus(headers: IncomingHttpHeaders | Record<string, 
     if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;
   }
   if (!valid) return 401;
-  const payload = JSON.parse(body.toString('utf8')) as { type?: unknown };
-  return payload.type === 'invoice.paid' ? 200 : 422;
+  return JSON.parse(body.toString('utf8')) as unknown;
 }
