@@ -178,7 +178,7 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
             const result = await load(loader, servers[i] as Server, spec, sliceSeconds, options.connections);
             results.get(spec)?.push(result);
             options.log?.(
-              `  round ${round + 1}.${slice + 1} ${spec.name.padEnd(20)} ${formatRate(result.requestsPerSec).padStart(7)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  p99 ${result.p99} ms  non-2xx ${result.non2xx}`,
+              `  round ${round + 1}.${slice + 1} ${`${spec.label.split(' ')[0] as string} ${spec.name}`.padEnd(26)} ${formatRate(result.requestsPerSec).padStart(7)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs CPU/req  p99 ${result.p99} ms  non-2xx ${result.non2xx}`,
             );
           }
         }

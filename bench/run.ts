@@ -77,7 +77,7 @@ if (wants('e2e')) {
       `(c-gh) is hookguard on (d)'s GitHub delivery with (d)'s handler and no schema, so that hookguard and @octokit/webhooks do the same work. ` +
       `(c°) is (c) again, a second server of the same build: **its gap to (c) is this run's noise**, and a difference between two routes smaller than that gap is not one this run can show. ` +
       `${PINNING ? `Servers ran pinned to CPU ${PINNING.server} and the load generator to CPU ${PINNING.load} (taskset). ` : ''}` +
-      `Ratios between two cases are paired by round (the median of the per-round ratios).\n\n${e2eTable(e2eRows)}\n\n${versusTable(e2eRows)}`,
+      `Ratios between two cases are paired by slice (the median of the per-slice ratios).\n\n${e2eTable(e2eRows)}\n\n${versusTable(e2eRows)}`,
   );
 }
 
