@@ -54,14 +54,9 @@ export interface E2ERow {
   rounds: LoadResult[];
 }
 
-export interface LoadResult {
+/** What the load generator saw, and the server's CPU time per request over the same load. */
+export interface LoadResult extends LoadReport {
   cpuPerRequest: number;
-  requestsPerSec: number;
-  p99: number;
-  p50: number;
-  non2xx: number;
-  errors: number;
-  total: number;
 }
 
 function serverCpu(child: ChildProcess): Promise<number> {
@@ -132,7 +127,13 @@ function startLoader(): Loader {
   return {
     run: (request) =>
       new Promise((resolve, reject) => {
-        child.once('message', (reply: LoadReport | { error: string }) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply)));
+        const onExit = (code: number | null): void => reject(new Error(`the load generator exited (${String(code)})`));
+        child.once('exit', onExit);
+        child.once('message', (reply: LoadReport | { error: string }) => {
+          child.off('exit', onExit);
+          if ('error' in reply) reject(new Error(reply.error));
+          else resolve(reply);
+        });
         child.send(request);
       }),
     close: () =>
@@ -162,8 +163,8 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
   try {
     for (let round = 0; round < options.rounds; round++) {
       // New server processes every round: a process keeps its own luck for its whole life (where
-      // its heap and code landed, what the JIT inlined), which moved one route by up to ±10%
-      // against an identical one; pairing by slice evens out the machine's slow spells, not that.
+      // its heap and code landed, what the JIT chose) — with one process per case, routes doing
+      // more work than (b) measured 4–14% faster than it; pairing evens out slow spells, not that.
       const servers = await Promise.all(CASES.map(startServer));
       try {
         for (const [i, spec] of CASES.entries()) {
@@ -210,10 +211,9 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
 }
 
 /**
- * The order the cases run in round `round`: a shuffle, seeded by the round so runs repeat. A
- * rotation would leave every case always following the same one, and a server keeps working
- * after its load stops (idle-time GC, the memory reducer) on the core the next case's server
- * is pinned to: a fixed predecessor made routes doing more work measure faster than (b).
+ * The order the cases run in slice `round`: a shuffle, seeded so runs repeat. A rotation leaves
+ * every case always following the same one, and a server may keep working for a while after its
+ * load stops (V8's idle-time GC) on the core the next case's server is pinned to.
  */
 export function roundOrder(count: number, round: number): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
