@@ -54,19 +54,15 @@ function requestOf(kind: RequestKind): Partial<autocannon.Options> {
 function signedRequest(kind: RequestKind): Partial<autocannon.Options> {
   const options: Partial<autocannon.Options> = {};
   switch (kind) {
-    case 'swh-fixed': {
-      const d = makeDelivery('standardWebhooks', BODY_BYTES);
+    case 'swh-fixed':
+    case 'github-fixed': {
+      const d = makeDelivery(kind === 'swh-fixed' ? 'standardWebhooks' : 'github', BODY_BYTES);
       Object.assign(options, { headers: d.headers, body: d.body });
       break;
     }
     case 'svix-fixed': {
       const body = jsonBody(BODY_BYTES, { type: 'invoice.paid', timestamp: new Date().toISOString() });
       Object.assign(options, { headers: signedStandard('svix', body), body });
-      break;
-    }
-    case 'github-fixed': {
-      const d = makeDelivery('github', BODY_BYTES);
-      Object.assign(options, { headers: d.headers, body: d.body });
       break;
     }
     case 'swh-unique': {
