@@ -11,7 +11,7 @@ import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import './lib/deliveries.js'; // makes the run's secrets, which servers and load generators inherit
-import { formatRate, formatRatio, median, table } from './lib/harness.js';
+import { formatRate, formatRatio, median, pairedMedianRatio, table } from './lib/harness.js';
 import { BODY_BYTES, CASES as ALL_CASES, PATH, type CaseSpec } from './e2e/cases.js';
 import type { LoadReport, LoadRequest } from './e2e/load.js';
 
@@ -41,7 +41,7 @@ export interface E2EOptions {
 
 export interface E2ERow {
   spec: CaseSpec;
-  /** Server CPU time per request, µs (median over rounds): the route's own cost. */
+  /** Server CPU time per request, µs (median over slices): the route's own cost. */
   cpuPerRequest: number;
   /** Against (a), on server CPU per request: (a)'s µs ÷ this case's µs. */
   cpuRatio: number;
@@ -51,7 +51,7 @@ export interface E2ERow {
   ratio: number;
   failures: number;
   /** Every slice's result, in order: slices of different cases with the same index ran seconds apart, on the same server generation. */
-  rounds: LoadResult[];
+  slices: LoadResult[];
 }
 
 /** What the load generator saw, and the server's CPU time per request over the same load. */
@@ -174,7 +174,7 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
         // Short slices, every case once per slice in a new order: a slow spell of the machine
         // lasting seconds then hits the cases of a slice alike.
         for (let slice = 0; slice < slices; slice++) {
-          for (const i of roundOrder(CASES.length, round * slices + slice)) {
+          for (const i of sliceOrder(CASES.length, round * slices + slice)) {
             const spec = CASES[i] as CaseSpec;
             const result = await load(loader, servers[i] as Server, spec, sliceSeconds, options.connections);
             results.get(spec)?.push(result);
@@ -205,19 +205,19 @@ export async function runE2E(options: E2EOptions): Promise<E2ERow[]> {
       p50: median(list.map((r) => r.p50)),
       ratio: requestsPerSec / floor,
       failures: list.reduce((sum, r) => sum + r.non2xx + r.errors, 0),
-      rounds: list,
+      slices: list,
     };
   });
 }
 
 /**
- * The order the cases run in slice `round`: a shuffle, seeded so runs repeat. A rotation leaves
+ * The order the cases run in slice number `slice` of the run: a shuffle, seeded so runs repeat. A rotation leaves
  * every case always following the same one, and a server may keep working for a while after its
  * load stops (V8's idle-time GC) on the core the next case's server is pinned to.
  */
-export function roundOrder(count: number, round: number): number[] {
+export function sliceOrder(count: number, slice: number): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
-  let seed = (round + 1) * 0x9e3779b1;
+  let seed = (slice + 1) * 0x9e3779b1;
   const random = (): number => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -232,22 +232,17 @@ export function roundOrder(count: number, round: number): number[] {
 }
 
 /**
- * `row` against `other`, slice by slice, then the median: `other`'s server CPU per request ÷
- * `row`'s (above 1: `row` costs less), and `row`'s req/s ÷ `other`'s. Each slice measures every
- * case back to back within seconds, so a slow spell of the shared machine hits both sides of a
- * pair; the paired median is steadier than a ratio of the two medians.
+ * `row` against `other`, paired by slice: `other`'s server CPU per request ÷ `row`'s (above 1:
+ * `row` costs less), and `row`'s req/s ÷ `other`'s. Each slice measures every case back to back
+ * within seconds, so a slow spell of the shared machine hits both sides of a pair.
  */
 export function paired(row: E2ERow, other: E2ERow): { cpu: number; rps: number } {
-  const count = Math.min(row.rounds.length, other.rounds.length);
-  const cpu: number[] = [];
-  const rps: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const mine = row.rounds[i] as LoadResult;
-    const theirs = other.rounds[i] as LoadResult;
-    cpu.push(theirs.cpuPerRequest / mine.cpuPerRequest);
-    rps.push(mine.requestsPerSec / theirs.requestsPerSec);
-  }
-  return { cpu: median(cpu), rps: median(rps) };
+  const cpu = (r: LoadResult): number => r.cpuPerRequest;
+  const rps = (r: LoadResult): number => r.requestsPerSec;
+  return {
+    cpu: pairedMedianRatio(other.slices.map(cpu), row.slices.map(cpu)),
+    rps: pairedMedianRatio(row.slices.map(rps), other.slices.map(rps)),
+  };
 }
 
 /** The route each hookguard case is held against: the hand-written route doing the same, or the peer on the same delivery. */

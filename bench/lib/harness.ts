@@ -146,12 +146,20 @@ export async function measure(contenders: readonly Timed[], options: HarnessOpti
 }
 
 /**
- * `a` ÷ `b`, paired by round: the median of the per-round ratios. Both took their turns in the
- * same rounds, so a burst of load from elsewhere moves both figures of a round together; the
- * paired median is steadier than a ratio of the two medians.
+ * `a` ÷ `b`, paired: the median of `a[i] ÷ b[i]`, over the pairs both have. Each pair was
+ * measured side by side (one round, one slice), so a burst of load from elsewhere moves both of
+ * a pair together; the paired median is steadier than a ratio of the two medians.
  */
+export function pairedMedianRatio(a: readonly number[], b: readonly number[]): number {
+  const count = Math.min(a.length, b.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < count; i++) ratios.push((a[i] as number) / (b[i] as number));
+  return median(ratios);
+}
+
+/** `a`'s rate ÷ `b`'s, paired by round (both took their turns in the same rounds). */
 export function pairedRatio(a: Measurement, b: Measurement): number {
-  return median(a.rounds.map((rate, round) => rate / (b.rounds[round] as number)));
+  return pairedMedianRatio(a.rounds, b.rounds);
 }
 
 /** 345123 → "345k", 1234 → "1.23k", 12.3 → "12.3". */
