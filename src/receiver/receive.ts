@@ -112,8 +112,9 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       delivery = prepared.delivery;
 
       const id = store === undefined ? undefined : prepared.parsed.id;
+      const owner = claimOwner();
       if (id !== undefined && store !== undefined) {
-        let claim = storeCall(store, 'claim', id);
+        let claim = storeCall(store, 'claim', id, owner);
         if (isThenable(claim)) claim = await claim;
         if (claim === 'duplicate') return jsonResult(DUPLICATE_JSON);
         if (claim === 'in_flight') {
@@ -131,12 +132,12 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
         if (isThenable(value)) value = await settle(value, delivery);
         result = answerOf(prepared.parsed, value);
       } catch (failure) {
-        const released = id !== undefined && store !== undefined ? afterHandling(store, 'release', id, delivery) : undefined;
+        const released = id !== undefined && store !== undefined ? afterHandling(store, 'release', id, owner, delivery) : undefined;
         if (released !== undefined) await released;
         throw failure;
       }
       // The work is done: a store failure now must not turn it into a retry (that would run it twice).
-      const completed = id !== undefined && store !== undefined ? afterHandling(store, 'complete', id, delivery) : undefined;
+      const completed = id !== undefined && store !== undefined ? afterHandling(store, 'complete', id, owner, delivery) : undefined;
       if (completed !== undefined) await completed;
       return result;
     } catch (error) {
@@ -147,9 +148,9 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
   }
 
   /** `release` or `complete`, whose failure is reported, never answered: a promise only when the store is async. */
-  function afterHandling(dedupe: DedupeStore, step: 'release' | 'complete', id: string, delivery: Delivery): PromiseLike<void> | undefined {
+  function afterHandling(dedupe: DedupeStore, step: 'release' | 'complete', id: string, owner: string, delivery: Delivery): PromiseLike<void> | undefined {
     try {
-      const done = storeCall(dedupe, step, id);
+      const done = storeCall(dedupe, step, id, owner);
       if (isThenable(done)) return Promise.resolve(done).then(undefined, (error: unknown) => router.report(asWebhookError(error), delivery));
     } catch (error) {
       router.report(asWebhookError(error), delivery);
@@ -262,10 +263,15 @@ function replyResult(value: unknown): ReceiveResult {
 }
 
 /** One store call; whatever it throws or rejects with is `store_unavailable`. Synchronous when the store is (the memory store). */
-function storeCall<S extends 'claim' | 'complete' | 'release'>(store: DedupeStore, step: S, id: string): ReturnType<DedupeStore[S]> {
+/** A token new for each delivery attempt, so a store acts on a claim only for the attempt that made it. */
+function claimOwner(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function storeCall<S extends 'claim' | 'complete' | 'release'>(store: DedupeStore, step: S, id: string, owner: string): ReturnType<DedupeStore[S]> {
   let answer: ReturnType<DedupeStore[S]>;
   try {
-    answer = store[step](id) as ReturnType<DedupeStore[S]>;
+    answer = store[step](id, owner) as ReturnType<DedupeStore[S]>;
   } catch (cause) {
     throw storeUnavailable(cause);
   }

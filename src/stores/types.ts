@@ -7,10 +7,14 @@ export type ClaimResult = 'claimed' | 'in_flight' | 'duplicate';
  * `store_unavailable` (fail closed).
  */
 export interface DedupeStore {
-  /** Marks `id` as being handled, unless it is already being handled or done. */
-  claim(id: string): ClaimResult | Promise<ClaimResult>;
+  /**
+   * Marks `key` as being handled by `owner`, unless it is already being handled or done.
+   * `key` is the receiver's namespaced key for a delivery id; `owner` is a token new for each
+   * delivery attempt (the receiver always passes one; a direct caller may leave it out).
+   */
+  claim(key: string, owner?: string): ClaimResult | Promise<ClaimResult>;
   /** The handler finished: later claims answer `duplicate`. */
-  complete(id: string): void | Promise<void>;
-  /** The handler failed: forget the claim so the sender's retry is handled. */
-  release(id: string): void | Promise<void>;
+  complete(key: string, owner?: string): void | Promise<void>;
+  /** The handler failed: forget the claim so the sender's retry is handled — only while `owner` still holds it. */
+  release(key: string, owner?: string): void | Promise<void>;
 }
