@@ -6,6 +6,7 @@ import { errorResult, jsonResult, successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
+import { dedupeKey } from './dedupe-key.js';
 import { LazyHeaders, createDelivery, type DeliveryBase } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
 import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
@@ -45,6 +46,8 @@ export interface Pipeline {
    * `receive` would give, or a rejection with the `WebhookError` (reported to `onError`).
    */
   dispatch(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<ReceiveResult>;
+  /** The store key (and queue job id source) of a delivery id: `dedupeKey(namespace, id)`. */
+  keyFor(id: string): string;
 }
 
 /**
@@ -57,7 +60,8 @@ export interface Pipeline {
  * awaits once, for its handler.
  */
 export function createPipeline(options: ResolvedOptions, router: Router): Pipeline {
-  const { provider, events, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs } = options;
+  const { provider, events, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs, namespace } = options;
+  const keyFor = (id: string): string => dedupeKey(namespace, id);
   const store = options.dedupe === false ? undefined : options.dedupe;
   const handlerTimeout = (): WebhookError =>
     new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${String(handlerTimeoutMs)} ms); the sender should retry.`);
@@ -112,9 +116,10 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       delivery = prepared.delivery;
 
       const id = store === undefined ? undefined : prepared.parsed.id;
+      const key = id === undefined ? undefined : keyFor(id);
       const owner = claimOwner();
-      if (id !== undefined && store !== undefined) {
-        let claim = storeCall(store, 'claim', id, owner);
+      if (key !== undefined && store !== undefined) {
+        let claim = storeCall(store, 'claim', key, owner);
         if (isThenable(claim)) claim = await claim;
         if (claim === 'duplicate') return jsonResult(DUPLICATE_JSON);
         if (claim === 'in_flight') {
@@ -132,12 +137,12 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
         if (isThenable(value)) value = await settle(value, delivery);
         result = answerOf(prepared.parsed, value);
       } catch (failure) {
-        const released = id !== undefined && store !== undefined ? afterHandling(store, 'release', id, owner, delivery) : undefined;
+        const released = key !== undefined && store !== undefined ? afterHandling(store, 'release', key, owner, delivery) : undefined;
         if (released !== undefined) await released;
         throw failure;
       }
       // The work is done: a store failure now must not turn it into a retry (that would run it twice).
-      const completed = id !== undefined && store !== undefined ? afterHandling(store, 'complete', id, owner, delivery) : undefined;
+      const completed = key !== undefined && store !== undefined ? afterHandling(store, 'complete', key, owner, delivery) : undefined;
       if (completed !== undefined) await completed;
       return result;
     } catch (error) {
@@ -174,7 +179,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
-  return { receive, prepare: async (input) => prepareNow(input), dispatch };
+  return { receive, prepare: async (input) => prepareNow(input), dispatch, keyFor };
 
   /**
    * Gives each handler its own view: a handler registered for `K` sees `type: K` and the output

@@ -77,6 +77,12 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
   /** A type with no handler: answer 200 `ignored` (default) or 422 `schema_mismatch`. */
   unhandled?: UnhandledPolicy;
   /**
+   * Prefix of this receiver's dedupe keys and queue job ids; default the provider's name. Give
+   * each receiver its own (e.g. a tenant id) when receivers of the same sender share one store:
+   * two tenants' `order-1001` would otherwise be one id.
+   */
+  namespace?: string;
+  /**
    * How long the handlers of one delivery may run (default 30,000 ms; `false`: no limit). Past
    * it the delivery answers 503 `handler_timeout` and its id is released, so the sender's retry
    * runs the handlers again — while the first run may still be going: handlers must be idempotent.
