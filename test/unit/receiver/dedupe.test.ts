@@ -128,7 +128,7 @@ describe('receive(): dedupe', () => {
     receiver.onAny(() => undefined);
     expect(outcome(await deliver(receiver, event, { id: 'msg_class' }))).toEqual([200, undefined]);
     expect(json(await deliver(receiver, event, { id: 'msg_class' }))).toEqual({ ok: true, duplicate: true });
-    expect([...store.seen]).toEqual(['msg_class']);
+    expect([...store.seen]).toEqual(['standard-webhooks:msg_class']);
   });
 
   it('dedupe: false runs the handler every time for the same id', async () => {
