@@ -39,6 +39,7 @@ export function slack(options: SlackOptions): Provider {
       if (type === 'event_callback') return pickString(payload, ['event', 'type']) ?? type;
       return type ?? pickString(payload, ['command']);
     },
+    expectsReply: isCommandOrInteraction,
     handshake: (parsed) => {
       if (parsed.type !== 'url_verification') return undefined;
       const challenge = pick(parsed.payload, ['challenge']);
@@ -47,6 +48,15 @@ export function slack(options: SlackOptions): Provider {
     },
     signHeaders: (input) => ({ 'content-type': looksLikeJson(input.body) ? 'application/json' : 'application/x-www-form-urlencoded' }),
   });
+}
+
+/** Interactivity payload types, whose response Slack reads (Events API deliveries are only acknowledged). */
+const INTERACTIONS = new Set(['block_actions', 'block_suggestion', 'view_submission', 'view_closed', 'shortcut', 'message_action', 'interactive_message', 'dialog_submission', 'dialog_suggestion', 'dialog_cancellation']);
+
+/** A slash command (a `command` and no `type`) or an interactivity payload: the handler's return value is the reply. */
+function isCommandOrInteraction(payload: unknown): boolean {
+  const type = pickString(payload, ['type']);
+  return type === undefined ? pickString(payload, ['command']) !== undefined : INTERACTIONS.has(type);
 }
 
 /** Slack sends JSON or a form; `sign` labels a body by its first non-blank character. */

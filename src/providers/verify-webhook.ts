@@ -1,4 +1,5 @@
 import type { VerifyInput, Provider } from './types.js';
+import { requireRawBody } from '../core/raw-body-input.js';
 import type { HeadersLike } from '../core/types.js';
 
 export interface VerifiedWebhook<Payload = unknown> {
@@ -12,7 +13,8 @@ export interface VerifiedWebhook<Payload = unknown> {
 
 /**
  * Verifies and parses one delivery with no receiver, like Stripe's `constructEvent`.
- * Throws `WebhookError` (signature, freshness, then `invalid_body`).
+ * Throws `WebhookError` (signature, freshness, then `invalid_body`; `misconfigured` when `body` is not
+ * the raw bytes — a parsed object or `undefined` means a body parser consumed them).
  *
  * @example
  * app.post('/stripe', express.raw({ type: '*\/*' }), (req, res) => {
@@ -21,6 +23,7 @@ export interface VerifiedWebhook<Payload = unknown> {
  * });
  */
 export function verifyWebhook<Payload = unknown>(provider: Provider, input: VerifyInput): VerifiedWebhook<Payload> {
+  requireRawBody(input, 'verifyWebhook()');
   const verified = provider.verify(input);
   const parsed = provider.parse(verified);
   return {

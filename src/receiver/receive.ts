@@ -9,15 +9,14 @@ import type { DedupeStore } from '../stores/types.js';
 import { dedupeKey } from './dedupe-key.js';
 import { LazyHeaders, createDelivery, type DeliveryBase } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
+import { answersWith, handledAnswer, type HandledAnswer } from './answer.js';
 import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
-import { replyOf } from './reply.js';
 import { validatePayload } from './validate.js';
 
 // Answers are built per delivery from these, never shared: callers and adapters (Lambda hands
 // `headers` on as is) may add a header, and one request's answer must never leak into another's.
-const OK_JSON = JSON.stringify({ ok: true });
 const DUPLICATE_JSON = JSON.stringify({ ok: true, duplicate: true });
 const IGNORED = { ok: true, ignored: true } as const;
 
@@ -102,9 +101,11 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     return withDeadline(running, handlerTimeoutMs, handlerTimeout, (late) => router.report(asWebhookError(handlerFailure(late)), delivery), handlerFailure);
   }
 
-  /** The answer to a handled delivery: the handlers' value, the provider's acknowledgement, or `{"ok":true}`. */
-  function answerOf(parsed: ParsedDelivery, value: unknown): ReceiveResult {
-    return value === undefined ? (provider.acknowledge?.(parsed) ?? jsonResult(OK_JSON)) : replyResult(value);
+  /** Runs the handlers within handlerTimeoutMs; rejects with a HandlerFailure or `handler_timeout`. */
+  async function handle(prepared: Pick<PreparedDelivery, 'parsed' | 'calls'>, delivery: Delivery): Promise<HandledAnswer> {
+    let value = router.dispatch(prepared.calls, answersWith(prepared.parsed));
+    if (isThenable(value)) value = await settle(value, delivery);
+    return handledAnswer(provider, prepared.parsed, value);
   }
 
   async function receive(input: DeliveryInput): Promise<ReceiveResult> {
@@ -131,11 +132,9 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
         }
       }
 
-      let result: ReceiveResult;
+      let answer: HandledAnswer;
       try {
-        let value = router.dispatch(prepared.calls);
-        if (isThenable(value)) value = await settle(value, delivery);
-        result = answerOf(prepared.parsed, value);
+        answer = await handle(prepared, delivery);
       } catch (failure) {
         const released = key !== undefined && store !== undefined ? afterHandling(store, 'release', key, owner, delivery) : undefined;
         if (released !== undefined) await released;
@@ -144,7 +143,8 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       // The work is done: a store failure now must not turn it into a retry (that would run it twice).
       const completed = key !== undefined && store !== undefined ? afterHandling(store, 'complete', key, owner, delivery) : undefined;
       if (completed !== undefined) await completed;
-      return result;
+      if (answer.unsent !== undefined) router.report(answer.unsent, delivery);
+      return answer.result;
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
@@ -169,9 +169,9 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       const routed = await route(parsed, verified);
       if (!('calls' in routed)) return routed;
       delivery = routed.delivery;
-      let value = router.dispatch(routed.calls);
-      if (isThenable(value)) value = await settle(value, delivery);
-      return answerOf(parsed, value);
+      const answer = await handle(routed, delivery);
+      if (answer.unsent !== undefined) router.report(answer.unsent, delivery);
+      return answer.result;
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
@@ -249,22 +249,6 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
     return undefined;
   }
-}
-
-/** A handler's return value as the JSON answer; one that JSON cannot carry is a handler failure (retried). */
-function replyResult(value: unknown): ReceiveResult {
-  const explicit = replyOf(value);
-  if (explicit) return explicit;
-  let result: ReceiveResult;
-  try {
-    result = successResult(value);
-  } catch (cause) {
-    throw new HandlerFailure(cause);
-  }
-  if (typeof result.body !== 'string') {
-    throw new HandlerFailure(new TypeError(`A handler returned a ${typeof value}, which JSON cannot serialise.`));
-  }
-  return result;
 }
 
 /** One store call; whatever it throws or rejects with is `store_unavailable`. Synchronous when the store is (the memory store). */

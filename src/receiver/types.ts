@@ -57,7 +57,7 @@ export interface Delivery<Type extends string = string, Payload = unknown> {
   readonly provider: string;
 }
 
-/** A handler may return a value: the first one returned becomes the JSON response (Discord, Slack replies). */
+/** A handler answers with `reply(…)`; a plain return value is the reply only where the sender expects one (Discord interactions, Slack commands and interactivity). */
 export type Handler<Type extends string = string, Payload = unknown> = (delivery: Delivery<Type, Payload>) => unknown;
 
 export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;

@@ -2,7 +2,7 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createReceiver, providers, type WebhookError } from '../../src/index.js';
+import { createReceiver, providers, reply, type WebhookError } from '../../src/index.js';
 import { createWorker, dedupeKey, jobIdFor, queueReceiver, type DeliveryJob, type QueueReceiverOptions } from '../../src/queue/index.js';
 import { signRequest } from '../../src/testing/index.js';
 import { startApp, type AppProcess } from '../helpers/app-process.js';
@@ -168,7 +168,7 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     const seen: unknown[] = [];
     receiver.on('order.created', (delivery) => {
       seen.push({ ...delivery, rawBody: Buffer.from(delivery.rawBody).toString() });
-      return { stored: delivery.payload.data.amount + 1 };
+      return reply({ stored: delivery.payload.data.amount + 1 });
     });
     const queued = queueReceiver(receiver, { queue });
     const signed = signRequest(provider, { type: 'order.created', data: { amount: '41' } }, { id: 'msg_typed' });

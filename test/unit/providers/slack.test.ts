@@ -188,3 +188,21 @@ describe('slack.sign()', () => {
     expect(provider.parse(provider.verify({ headers: signed.headers, body: signed.body, now: NOW })).type).toBe('/weather');
   });
 });
+
+describe('slack.parse(): which deliveries take the handler’s return value as the reply (#13)', () => {
+  const parse = (body: string, contentType: string) => slack({ signingSecret: SECRET }).parse({ rawBody: Buffer.from(body), headers: { 'content-type': contentType } });
+  const interaction = (type: string) => `payload=${encodeURIComponent(JSON.stringify({ type, user: { id: 'U1' } }))}`;
+
+  it.each([
+    ['an Events API event_callback', EVENT, 'application/json', undefined],
+    ['url_verification', JSON.stringify({ type: 'url_verification', challenge: 'c' }), 'application/json', undefined],
+    ['app_rate_limited', JSON.stringify({ type: 'app_rate_limited', minute_rate_limited: 1 }), 'application/json', undefined],
+    ['a slash command', SLASH, 'application/x-www-form-urlencoded', true],
+    ['block_actions', interaction('block_actions'), 'application/x-www-form-urlencoded', true],
+    ['view_submission', interaction('view_submission'), 'application/x-www-form-urlencoded', true],
+    ['shortcut', interaction('shortcut'), 'application/x-www-form-urlencoded', true],
+    ['an unknown payload type', interaction('something_new'), 'application/x-www-form-urlencoded', undefined],
+  ])('%s → expectsReply %s', (_label, body, contentType, expected) => {
+    expect(parse(body, contentType).expectsReply).toBe(expected);
+  });
+});

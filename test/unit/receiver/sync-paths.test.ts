@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createReceiver, memoryStore, type DedupeStore, type WebhookError } from '../../../src/index.js';
+import { createReceiver, memoryStore, reply, type DedupeStore, type WebhookError } from '../../../src/index.js';
 import { deliver, json, outcome, swh } from './_helpers.js';
 
 const event = { type: 'invoice.paid', data: { id: 'in_1' } };
@@ -33,9 +33,9 @@ function asyncStore(): DedupeStore & { calls: string[] } {
 }
 
 describe('synchronous handlers', () => {
-  it('a synchronous handler returning a value → that value is the JSON answer', async () => {
+  it('a synchronous handler returning reply(value) → that value is the JSON answer', async () => {
     const receiver = createReceiver({ provider: swh });
-    receiver.on('invoice.paid', () => ({ received: 'in_1' }));
+    receiver.on('invoice.paid', () => reply({ received: 'in_1' }));
     const result = await deliver(receiver, event, { id: 'msg_sync_value' });
     expect([result.status, json(result)]).toEqual([200, { received: 'in_1' }]);
   });
