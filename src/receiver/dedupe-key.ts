@@ -17,8 +17,3 @@ export function dedupeKey(namespace: string, id: string): string {
   const plain = id.length <= MAX_PLAIN_ID_LENGTH && !id.startsWith(DIGESTED);
   return `${namespace}:${plain ? id : DIGESTED + createHash('sha256').update(id, 'utf8').digest('base64url')}`;
 }
-
-/** A receiver's default namespace: its provider's name, so receivers of different senders never share a key. */
-export function defaultNamespace(providerName: string): string {
-  return providerName;
-}

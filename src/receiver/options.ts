@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { WebhookError } from '../core/errors.js';
 import type { DedupeStore } from '../stores/types.js';
-import { defaultNamespace } from './dedupe-key.js';
 import type { Provider } from '../providers/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { EventSchemas, UnhandledPolicy } from './types.js';
@@ -97,7 +96,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     maxBodyBytes: value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     dedupe: original.dedupe === undefined ? defaultStore() : original.dedupe,
     unhandled: value.unhandled ?? 'ignore',
-    namespace: value.namespace ?? defaultNamespace(provider.name),
+    namespace: value.namespace ?? provider.name,
     handlerTimeoutMs: value.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
     bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
   };
