@@ -35,7 +35,7 @@ export function github(options: GitHubOptions): Provider {
     signaturePrefix: `${algorithm}=`,
     idHeader: 'x-github-delivery',
     maxBodyBytes: 25 * 1024 * 1024,
-    bodyFormat: 'auto',
+    bodyFormat: 'json-or-payload',
     describe(payload, headers) {
       const event = getHeader(headers, 'x-github-event');
       if (event === undefined || event === '') return {};

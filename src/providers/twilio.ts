@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { pickString } from '../core/body.js';
+import { looksLikeJson as textLooksLikeJson, pickString } from '../core/body.js';
 import { bodyBytes, decode, toBuffer } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
-import { getHeader } from '../core/headers.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SecretInput } from '../crypto/keys.js';
@@ -59,8 +58,7 @@ export function twilio(options: TwilioOptions): Provider {
     },
     parse(verified) {
       const parsed = inner.parse(verified);
-      const form = /^application\/x-www-form-urlencoded/i.test(getHeader(verified.headers, 'content-type') ?? '');
-      return form ? signedFieldsOnly(parsed, verified.rawBody) : parsed;
+      return signedFieldsOnly(parsed, verified.rawBody);
     },
     sign(input) {
       const url = signUrl(input, urlOptions);
@@ -76,7 +74,10 @@ export function twilio(options: TwilioOptions): Provider {
  * values — exactly what was signed — and the type is found again from that payload.
  */
 function signedFieldsOnly(parsed: ParsedDelivery, rawBody: Uint8Array): ParsedDelivery {
-  const fields = formFields(rawBody);
+  // A JSON body (by its signed bytes, as core's decoder chose; never by Content-Type) has no form fields.
+  const text = utf8Text(rawBody);
+  if (textLooksLikeJson(text)) return parsed;
+  const fields = fieldsOf(text);
   if (![...fields.values()].some((values) => values.size > 1)) return parsed;
   // Through a Map, as core's form decoder does: a field named `__proto__` stays an own field.
   const payload = Object.fromEntries([...fields].map(([name, values]) => [name, values.size === 1 ? [...values][0] : [...values].sort()]));
@@ -103,12 +104,18 @@ function sortedParams(body: Uint8Array): string {
 
 /** The decoded fields of a form body, each with the set of its values. */
 function formFields(body: Uint8Array): Map<string, Set<string>> {
-  let text: string;
+  return fieldsOf(utf8Text(body));
+}
+
+function utf8Text(body: Uint8Array): string {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch (cause) {
     throw new WebhookError('invalid_body', 'The Twilio form body is not valid UTF-8.', { cause });
   }
+}
+
+function fieldsOf(text: string): Map<string, Set<string>> {
   const fields = new Map<string, Set<string>>();
   for (const [name, value] of new URLSearchParams(text)) {
     const values = fields.get(name) ?? new Set<string>();
