@@ -1,5 +1,7 @@
-import type { VerifyInput, Provider } from './types.js';
+import { WebhookError } from '../core/errors.js';
 import type { HeadersLike } from '../core/types.js';
+import type { VerifyInput, Provider } from './types.js';
+import { isUnsignedProbe } from './unsigned-probe.js';
 
 export interface VerifiedWebhook<Payload = unknown> {
   id: string | undefined;
@@ -22,6 +24,9 @@ export interface VerifiedWebhook<Payload = unknown> {
  */
 export function verifyWebhook<Payload = unknown>(provider: Provider, input: VerifyInput): VerifiedWebhook<Payload> {
   const verified = provider.verify(input);
+  if (isUnsignedProbe(verified)) {
+    throw new WebhookError('missing_header', `The request carries no ${provider.name} signature (an unsigned probe such as Slack's ssl_check, which a receiver answers itself): verifyWebhook() returns only signed deliveries.`);
+  }
   const parsed = provider.parse(verified);
   return {
     id: parsed.id,

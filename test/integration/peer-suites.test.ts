@@ -78,3 +78,40 @@ describe('svix, clerk, resend: the unbranded webhook-* headers the svix librarie
     expect(seen).toEqual([`user.created/${id}`]);
   });
 });
+
+describe("slack: the unsigned ssl_check=1 POST Slack makes to check the endpoint's certificate (#13 item 9)", () => {
+  const signingSecret = randomBytes(16).toString('hex');
+  const FORM = 'application/x-www-form-urlencoded';
+
+  async function post(body: string, headers: Record<string, string> = { 'content-type': FORM }) {
+    const { receiver, seen } = recording(providers.slack({ signingSecret }));
+    const url = await expressServer(receiver);
+    const response = await request(url).post('/webhooks').set(headers).send(body);
+    return { response, seen };
+  }
+
+  it('ssl_check=1&token=… with no X-Slack-Signature → 200, empty body, no handler runs (as Bolt answers it)', async () => {
+    const { response, seen } = await post('ssl_check=1&token=gIkuvaNzQIHg97ATvDxqgjtO');
+    expect([response.status, response.text]).toEqual([200, '']);
+    expect(seen).toEqual([]);
+  });
+
+  it('ssl_check=1 carrying type=block_actions&event_id=EvNEW1 → still 200 with nothing routed: no field of an unsigned body reaches a handler', async () => {
+    const { response, seen } = await post('ssl_check=1&type=block_actions&event_id=EvNEW1&payload=%7B%7D');
+    expect([response.status, response.text]).toEqual([200, '']);
+    expect(seen).toEqual([]);
+  });
+
+  it('unsigned and not a probe (ssl_check=0; JSON {"ssl_check":"1"}; a 1 KiB form) → 400 missing_header', async () => {
+    for (const [body, type] of [['ssl_check=0&token=t', FORM], ['{"ssl_check":"1"}', 'application/json'], [`ssl_check=1&token=${'t'.repeat(1024)}`, FORM]] as const) {
+      const { response, seen } = await post(body, { 'content-type': type });
+      expect([response.status, response.body.error.code], body.slice(0, 20)).toEqual([400, 'missing_header']);
+      expect(seen).toEqual([]);
+    }
+  });
+
+  it('ssl_check=1 with a forged X-Slack-Signature → 401 signature_mismatch (a signature present is always checked)', async () => {
+    const { response } = await post('ssl_check=1&token=t', { 'content-type': FORM, 'x-slack-signature': `v0=${'0'.repeat(64)}`, 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) });
+    expect([response.status, response.body.error.code]).toEqual([401, 'signature_mismatch']);
+  });
+});
