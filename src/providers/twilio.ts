@@ -41,10 +41,7 @@ export function twilio(options: TwilioOptions): Provider {
     idHeader: 'i-twilio-idempotency-token',
     bodyFormat: 'auto',
     signedContent: ({ url, body }) => signedContent(url as string, body),
-    alternativeContents: ([url, ...rest]) => {
-      const other = toggleDefaultPort(url as string);
-      return other === undefined ? [] : [[other, ...rest]];
-    },
+    alternativeContents: ([url, ...rest]) => otherUrls(url as string).map((other) => [other, ...rest]),
     describe: describeTwilio,
     signHeaders: (input) => ({ 'content-type': looksLikeJson(input.body) ? 'application/json' : 'application/x-www-form-urlencoded' }),
   });
@@ -83,6 +80,18 @@ function signedFieldsOnly(parsed: ParsedDelivery, rawBody: Uint8Array): ParsedDe
   const payload = Object.fromEntries([...fields].map(([name, values]) => [name, values.size === 1 ? [...values][0] : [...values].sort()]));
   const { type: _type, parentTypes: _parents, ...rest } = parsed;
   return { ...rest, payload, ...describeTwilio(payload) };
+}
+
+/**
+ * The URL as Twilio may have signed it besides as received: with its default port toggled, and
+ * with the query's `'` that a fetch Request rewrote as `%27` (WHATWG URL parsing in Bun, Deno,
+ * Workers, Next.js) put back, since Twilio signs the URL unescaped.
+ */
+function otherUrls(url: string): string[] {
+  const at = url.indexOf('?');
+  const unescaped = at === -1 || !url.includes('%27', at) ? undefined : url.slice(0, at) + url.slice(at).replaceAll('%27', "'");
+  const others = [toggleDefaultPort(url), unescaped, unescaped === undefined ? undefined : toggleDefaultPort(unescaped)];
+  return others.filter((other): other is string => other !== undefined);
 }
 
 function signedContent(url: string, body: Uint8Array): SignedPart[] {

@@ -4,7 +4,8 @@
  * `webhook-*` headers, Slack's unsigned `ssl_check=1` probe, and a Twilio URL whose query holds
  * `'` reaching fetchHandler as `%27`.
  */
-import { request as httpRequest } from 'node:http';
+import { Buffer } from 'node:buffer';
+import { request as httpRequest, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
@@ -113,5 +114,65 @@ describe("slack: the unsigned ssl_check=1 POST Slack makes to check the endpoint
   it('ssl_check=1 with a forged X-Slack-Signature → 401 signature_mismatch (a signature present is always checked)', async () => {
     const { response } = await post('ssl_check=1&token=t', { 'content-type': FORM, 'x-slack-signature': `v0=${'0'.repeat(64)}`, 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) });
     expect([response.status, response.body.error.code]).toEqual([401, 'signature_mismatch']);
+  });
+});
+
+describe("twilio through fetchHandler: a URL whose query holds ' arrives as %27 (#13 item 9)", () => {
+  const authToken = randomBytes(16).toString('hex');
+  const base = 'https://hooks.example.com/twilio';
+
+  /** A Hono app on @hono/node-server with fetchHandler at /twilio; `post` sends the raw path (with its ') as Twilio does. */
+  async function honoTwilio(): Promise<{ seen: string[]; post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> }> {
+    const { receiver, seen } = recording(providers.twilio({ authToken, url: base }));
+    const handle = fetchHandler(receiver);
+    const app = new Hono();
+    app.post('/twilio', (c) => handle(c.req.raw));
+    const server = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+    const listening = serverAt(server);
+    open.push(listening);
+    const port = new URL(listening.url).port;
+    const post = (path: string, headers: Record<string, string>, body: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject).end(body);
+      });
+    return { seen, post };
+  }
+
+  const params = { MessageSid: 'SM1', MessageStatus: 'delivered', Body: "it's here" };
+  const form = new URLSearchParams(params).toString();
+
+  // Hono's Node server passes a plain query through untouched, but any %-escape beside the '
+  // sends the URL through WHATWG parsing, as Bun, Deno, Workers and Next.js always do: ' → %27.
+  it("form body, query ?name=O'Brien&city=San%20Jose signed by twilio (unescaped, as Twilio signs it) → 200, handled; twilio.validateRequest agrees", async () => {
+    const path = "/twilio?name=O'Brien&city=San%20Jose";
+    const signature = twilioSdk.getExpectedTwilioSignature(authToken, `${base}${path.slice('/twilio'.length)}`, params);
+    expect(twilioSdk.validateRequest(authToken, signature, `${base}?name=O'Brien&city=San%20Jose`, params)).toBe(true);
+    const { seen, post } = await honoTwilio();
+    const response = await post(path, { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, 'i-twilio-idempotency-token': 'idem-q1' }, form);
+    expect([response.status, JSON.parse(response.body)]).toEqual([200, { ok: true }]);
+    expect(seen).toEqual(['message.delivered/idem-q1']);
+  });
+
+  it("JSON body through bodySHA256, query ?who=' → 200, handled", async () => {
+    const body = JSON.stringify({ type: 'com.twilio.messaging.inbound-message.received' });
+    const query = `who='&city=San%20Jose&bodySHA256=${twilioSdk.getExpectedBodyHash(body)}`;
+    const signature = twilioSdk.getExpectedTwilioSignature(authToken, `${base}?${query}`, {});
+    const { seen, post } = await honoTwilio();
+    const response = await post(`/twilio?${query}`, { 'content-type': 'application/json', 'x-twilio-signature': signature, 'i-twilio-idempotency-token': 'idem-q2' }, body);
+    expect([response.status, JSON.parse(response.body)]).toEqual([200, { ok: true }]);
+    expect(seen).toEqual(['com.twilio.messaging.inbound-message.received/idem-q2']);
+  });
+
+  it("signed for ?name=O'Brien, sent as ?name=O'Neil → 401 signature_mismatch (only fetch's own escaping is undone)", async () => {
+    const signature = twilioSdk.getExpectedTwilioSignature(authToken, `${base}?name=O'Brien&city=San%20Jose`, params);
+    const { seen, post } = await honoTwilio();
+    const response = await post("/twilio?name=O'Neil&city=San%20Jose", { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, form);
+    expect([response.status, JSON.parse(response.body).error.code]).toEqual([401, 'signature_mismatch']);
+    expect(seen).toEqual([]);
   });
 });
