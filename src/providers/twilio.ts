@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { looksLikeJson as textLooksLikeJson, pickString } from '../core/body.js';
 import { bodyBytes, decode, toBuffer } from '../core/encoding.js';
-import { WebhookError } from '../core/errors.js';
+import { WebhookError, isWebhookError } from '../core/errors.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import { publicUrl, toggleDefaultPort, validatePublicUrlOption, type PublicUrlOptions } from './public-url.js';
-import type { ParsedDelivery, Provider, SignInput } from './types.js';
+import type { ParsedDelivery, Provider, SignInput, VerifiedDelivery } from './types.js';
 
 export interface TwilioOptions extends PublicUrlOptions {
   /** The account's Auth Token (Console → Account info); an array while rotating to a secondary token. */
@@ -48,7 +48,13 @@ export function twilio(options: TwilioOptions): Provider {
   return {
     ...inner,
     verify(input) {
-      const verified = inner.verify({ ...input, url: publicUrl(input, urlOptions, 'twilio') });
+      const url = publicUrl(input, urlOptions, 'twilio');
+      let verified: VerifiedDelivery;
+      try {
+        verified = inner.verify({ ...input, url });
+      } catch (error) {
+        throw withUrlHint(error, url, urlOptions);
+      }
       if (input.url === undefined) delete verified.url;
       else verified.url = input.url;
       return verified;
@@ -94,11 +100,21 @@ function otherUrls(url: string): string[] {
   return others.filter((other): other is string => other !== undefined);
 }
 
+const BODY_CHANGED = 'The body does not match the bodySHA256 in the signed URL: it was changed on the way.';
+
+/** A mismatch names what was signed here: the URL rebuilt (not secret), `authToken`, and the options that fix a proxy's URL. */
+function withUrlHint(error: unknown, url: string, options: PublicUrlOptions): unknown {
+  if (!isWebhookError(error) || error.code !== 'signature_mismatch' || error.message === BODY_CHANGED) return error;
+  const how = options.url !== undefined ? 'from the `url` option' : options.trustProxy ? 'from X-Forwarded-Proto/-Host and the path' : 'as https:// + the Host header + the path';
+  const fix = options.url !== undefined ? 'check that `url` is the URL set in the Twilio Console' : 'behind a proxy or load balancer, pass `trustProxy: true` (it must overwrite X-Forwarded-Proto/-Host) or `url` (the URL set in the Twilio Console)';
+  return new WebhookError('signature_mismatch', `No X-Twilio-Signature matches the URL rebuilt ${how}, ${JSON.stringify(url)}, with this body: check the \`authToken\` option; ${fix}.`, { cause: error });
+}
+
 function signedContent(url: string, body: Uint8Array): SignedPart[] {
   const hash = bodyHashIn(url);
   if (hash === undefined) return [url, sortedParams(body)];
   if (!hashMatches(body, hash)) {
-    throw new WebhookError('signature_mismatch', 'The body does not match the bodySHA256 in the signed URL: it was changed on the way.');
+    throw new WebhookError('signature_mismatch', BODY_CHANGED);
   }
   return [url];
 }
