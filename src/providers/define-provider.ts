@@ -133,7 +133,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
   const decoded = new WeakMap<VerifiedDelivery, unknown>();
 
   function decode(rawBody: Uint8Array, headers: HeadersLike): unknown {
-    return decodeBody(rawBody, bodyFormat, getHeader(headers, 'content-type'));
+    return decodeBody(rawBody, bodyFormat);
   }
 
   // Everything `verify` reads per request is settled here, once: lower-cased header names (each

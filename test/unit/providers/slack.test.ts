@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { slack } from '../../../src/providers/slack.js';
+import { verifyWebhook } from '../../../src/providers/verify-webhook.js';
 import { expectWebhookError, NOW, sampleBodies, tamper } from './support.js';
 
 // The oracle: Slack publishes no signer, so node:crypto by hand, exactly as Slack documents it:
@@ -166,6 +167,29 @@ describe('slack.parse() and handshake', () => {
   it('slack: url_verification with a wrong signature → signature_mismatch before any handshake', () => {
     const body = JSON.stringify({ challenge: 'c', type: 'url_verification' });
     expectWebhookError(() => verify(slackSign(body, OTHER), body), 'signature_mismatch');
+  });
+});
+
+describe("slack: the unsigned ssl_check=1 probe (#13 item 9)", () => {
+  const provider = slack({ signingSecret: SECRET });
+  const probe = 'ssl_check=1&token=x&type=block_actions&event_id=EvNEW1';
+
+  it('slack.verify() → a delivery with no bytes and no timestamp; parse() → type ssl_check, none of the sent fields; handshake() → 200 with an empty body', () => {
+    const verified = provider.verify({ headers: headersFor(undefined, null, 'application/x-www-form-urlencoded'), body: probe, now: NOW });
+    expect(verified.rawBody.byteLength).toBe(0);
+    expect(verified.timestamp).toBeUndefined();
+    const parsed = provider.parse(verified);
+    expect(parsed).toEqual({ type: 'ssl_check', payload: { ssl_check: '1' } });
+    expect(provider.handshake?.(parsed, verified)).toEqual({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' });
+  });
+
+  it('verifyWebhook(slack, probe) → missing_header: it returns signed deliveries only', () => {
+    expectWebhookError(() => verifyWebhook(provider, { headers: headersFor(undefined, null, 'application/x-www-form-urlencoded'), body: probe, now: NOW }), 'missing_header');
+  });
+
+  it('an unsigned probe labelled JSON, or ssl_check=0 → missing_header', () => {
+    expectWebhookError(() => provider.verify({ headers: headersFor(undefined, null), body: probe, now: NOW }), 'missing_header');
+    expectWebhookError(() => provider.verify({ headers: headersFor(undefined, null, 'application/x-www-form-urlencoded'), body: 'ssl_check=0', now: NOW }), 'missing_header');
   });
 });
 
