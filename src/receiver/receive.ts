@@ -3,7 +3,7 @@ import { bodyBytes } from '../core/encoding.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
 import { isThenable, type MaybePromise } from '../core/maybe-async.js';
 import { errorResult, jsonResult, successResult } from '../core/result.js';
-import type { DeliveryInput, ReceiveResult } from '../core/types.js';
+import type { BodyLike, DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
 import { LazyHeaders, createDelivery, type DeliveryBase } from './delivery.js';
@@ -11,6 +11,7 @@ import type { ResolvedOptions } from './options.js';
 import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
+import { hasBodySource, readBodySource, type SourcedInput } from './read-body.js';
 import { replyOf } from './reply.js';
 import { validatePayload } from './validate.js';
 
@@ -68,7 +69,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     if (method !== undefined && method !== 'POST' && method.toUpperCase() !== 'POST') {
       throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${method}.`);
     }
-    const body = bodyBytes(input.body);
+    const body = bodyBytes(input.body as BodyLike); // a BodySource was read before (read-body.ts)
     if (body.byteLength > maxBodyBytes) {
       throw new WebhookError('body_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
     }
@@ -173,7 +174,34 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
-  return { receive, prepare: async (input) => prepareNow(input), dispatch };
+  /** A body an adapter reads on demand: header checks first, then the read under the budget, which is released once answered. */
+  async function receiveSourced(input: SourcedInput): Promise<ReceiveResult> {
+    let read: Awaited<ReturnType<typeof readBodySource>>;
+    try {
+      read = await readBodySource(input, options);
+    } catch (error) {
+      const webhookError = asWebhookError(error);
+      router.report(webhookError);
+      return errorResult(webhookError);
+    }
+    try {
+      return await receive(read.input);
+    } finally {
+      read.ticket?.release();
+    }
+  }
+
+  async function prepare(input: DeliveryInput): Promise<PreparedDelivery | ReceiveResult> {
+    if (!hasBodySource(input)) return prepareNow(input);
+    const read = await readBodySource(input, options);
+    try {
+      return await prepareNow(read.input);
+    } finally {
+      read.ticket?.release();
+    }
+  }
+
+  return { receive: (input) => (hasBodySource(input) ? receiveSourced(input) : receive(input)), prepare, dispatch };
 
   /**
    * Gives each handler its own view: a handler registered for `K` sees `type: K` and the output
