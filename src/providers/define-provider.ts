@@ -172,6 +172,8 @@ export function defineProvider(spec: ProviderSpec): Provider {
       entries = parsed.entries;
     }
     if (capped) checkCandidateCount(entries);
+    // A header with no signature any check reads can never match: said before the window is.
+    if (!hasCandidate(entries)) throw noMatch();
 
     let timestampText: string | undefined;
     let timestamp: number | undefined;
@@ -186,6 +188,16 @@ export function defineProvider(spec: ProviderSpec): Provider {
     if (timestamp !== undefined) checkTimestamp(timestamp, input.now ?? nowSeconds(), input.toleranceSeconds ?? (tolerance as number));
     const id = !readsId ? undefined : idSigned ? requireHeader(headers, idName as string, idHeader as string) : getLowerCaseHeader(headers, idName as string);
     return { entries, timestampText, timestamp, id };
+  }
+
+  function noMatch(): WebhookError {
+    return new WebhookError('signature_mismatch', `No signature in the ${signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
+  }
+
+  function hasCandidate(entries: readonly SignatureEntry[] | string[]): boolean {
+    if (collects) return entries.length > 0;
+    for (const entry of entries as readonly SignatureEntry[]) if (spec.checks.some((check) => check.version === entry.version)) return true;
+    return false;
   }
 
   /** Refuses a header carrying more signatures than a check with `maxCandidates` (Ed25519, ECDSA) will try. */
@@ -219,9 +231,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
       const parts = spec.signedContent(context);
       matched = matches(parts, entries) || (alternativeContents !== undefined && matchesAlternative(alternativeContents, parts, context, entries));
     }
-    if (!matched) {
-      throw new WebhookError('signature_mismatch', `No signature in the ${signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
-    }
+    if (!matched) throw noMatch();
     let payload: { value: unknown } | undefined;
     if (locateTimestamp !== undefined) {
       const located = bodyTimestamp(locateTimestamp, rawBody, headers);
