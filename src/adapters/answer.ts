@@ -1,5 +1,4 @@
-import { isThenable, type MaybePromise } from '../core/maybe-async.js';
-import type { HeadersLike, ReceiveResult } from '../core/types.js';
+import type { BodySource, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 
 const EMPTY = new Uint8Array(0);
@@ -13,27 +12,23 @@ export interface RequestLine {
 
 /**
  * The one sequence every adapter runs: non-POST goes to the receiver (405) without its body
- * being read; otherwise the adapter's own reader runs, a read failure is answered through
- * `receiver.fail`, and the bytes go to `receiver.receive`, whose answer is returned as is
- * (a receiver's `receive` answers every failure itself; adapters still turn a rejection from
- * a hand-made one into `receiver.fail`). No async frame of its own: one reaction on the read.
+ * being read; a POST goes with its body as a `BodySource`, which the receiver reads only once
+ * the provider's header checks passed, under its limits and body budget. The receiver's answer
+ * is returned as is (a receiver's `receive` answers every failure itself; adapters still turn
+ * a rejection from a hand-made one into `receiver.fail`).
  */
 export function answerRequest<E extends EventSchemas | undefined>(
   receiver: Receiver<E>,
   request: RequestLine,
-  readBody: () => MaybePromise<Uint8Array>,
+  readBody: BodySource,
 ): Promise<ReceiveResult> {
   const { method, url, headers } = request;
   if (method !== 'POST' && method.toUpperCase() !== 'POST') return receiver.receive({ method, url, headers, body: EMPTY });
-  let reading: MaybePromise<Uint8Array>;
+  let answer: Promise<ReceiveResult>;
   try {
-    reading = readBody();
+    answer = receiver.receive({ method, url, headers, body: readBody });
   } catch (error) {
     return Promise.resolve(receiver.fail(error));
   }
-  if (!isThenable(reading)) return receiver.receive({ method, url, headers, body: reading });
-  return Promise.resolve(reading).then(
-    (body) => receiver.receive({ method, url, headers, body }),
-    (error: unknown) => receiver.fail(error),
-  );
+  return Promise.resolve(answer).then(undefined, (error: unknown) => receiver.fail(error));
 }

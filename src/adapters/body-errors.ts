@@ -38,3 +38,8 @@ export function contentEncodingOf(header: string | null | undefined): string | u
   const encoding = (header ?? '').trim().toLowerCase();
   return encoding === '' || encoding === 'identity' ? undefined : encoding;
 }
+
+/** The body sent nothing for `bodyIdleTimeoutMs`; the answer closes the connection. */
+export function bodyIdle(ms: number): WebhookError {
+  return new WebhookError('body_timeout', `The body sent nothing for bodyIdleTimeoutMs (${ms} ms); the connection is closed.`);
+}

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
-import { EXPRESS_CONSUMED, readNodeBody } from './node-body.js';
+import { EXPRESS_CONSUMED, drain, readNodeBody } from './node-body.js';
 
 /**
  * Express (4 and 5) middleware that answers every request reaching it: POST deliveries go
@@ -39,9 +39,9 @@ export function expressMiddleware<E extends EventSchemas | undefined>(
 }
 
 function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: Request): Promise<ReceiveResult> {
-  return answerRequest(receiver, { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers }, () =>
-    readNodeBody(req, receiver.maxBodyBytes, EXPRESS_CONSUMED, receiver.bodyTimeoutMs),
-  );
+  return answerRequest(receiver, { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers }, (limits) =>
+    readNodeBody(req, limits, EXPRESS_CONSUMED),
+  ).finally(() => drain(req));
 }
 
 /** Writes the answer in one `writeHead` (merged with any header set before, such as X-Powered-By); a write that fails goes to `next`. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
-import { readNodeBody, type NodeBodyRequest } from './node-body.js';
+import { drain, readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface HookguardFastifyOptions<E extends EventSchemas | undefined = EventSchemas | undefined> {
   receiver: Receiver<E>;
@@ -67,9 +67,9 @@ function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, reque
     raw.headers['content-type'] = raw[CONTENT_TYPE];
     delete raw[CONTENT_TYPE];
   }
-  return answerRequest(receiver, { method: request.method, url: request.url, headers: raw.headers }, () =>
-    readNodeBody(raw, receiver.maxBodyBytes, FASTIFY_CONSUMED, receiver.bodyTimeoutMs),
-  );
+  return answerRequest(receiver, { method: request.method, url: request.url, headers: raw.headers }, (limits) =>
+    readNodeBody(raw, limits, FASTIFY_CONSUMED),
+  ).finally(() => drain(raw));
 }
 
 export default fastifyPlugin;

@@ -42,9 +42,8 @@ export function fetchHandler<E extends EventSchemas | undefined>(receiver: Recei
 }
 
 function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, request: Request): Promise<ReceiveResult> {
-  const { bodyTimeoutMs } = receiver;
-  return answerRequest(receiver, { method: request.method, url: request.url, headers: request.headers }, () =>
-    withDeadline(readRequestBody(request, receiver.maxBodyBytes, FETCH_CONSUMED), bodyTimeoutMs, () => bodyTimeout(bodyTimeoutMs as number)),
+  return answerRequest(receiver, { method: request.method, url: request.url, headers: request.headers }, (limits) =>
+    withDeadline(readRequestBody(request, limits, FETCH_CONSUMED), limits.timeoutMs, () => bodyTimeout(limits.timeoutMs as number)),
   );
 }
 

@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
 import { brotliDecompressSync, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { WebhookError } from '../core/errors.js';
-import type { ReceiveResult } from '../core/types.js';
+import type { BodyReadLimits, ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
 import { bodyTooLarge, contentEncodingOf, undecodableBody, unsupportedEncoding } from './body-errors.js';
+import { INFLATION_FLOOR, MAX_INFLATION_RATIO, inflationTooHigh } from './inflation.js';
 
 /**
  * The parts of an API Gateway REST API (payload 1.0), HTTP API (payload 2.0) or Lambda function
@@ -73,8 +74,8 @@ async function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>,
   const method = event.requestContext?.http?.method ?? event.httpMethod;
   if (method === undefined) return receiver.fail(new WebhookError('misconfigured', LAMBDA_CONSUMED));
   const headers = mergedHeaders(event);
-  return answerRequest(receiver, { method, url: urlOf(event, headers), headers }, () =>
-    eventBody(event, headers['content-encoding'], receiver.maxBodyBytes),
+  return answerRequest(receiver, { method, url: urlOf(event, headers), headers }, async (limits) =>
+    eventBody(event, headers['content-encoding'], limits),
   );
 }
 
@@ -107,8 +108,12 @@ function urlOf(event: LambdaHttpEvent, headers: Record<string, string>): string 
   return `${protocol}://${host}${path}${search ? `?${search}` : ''}`;
 }
 
-/** The exact body bytes: base64 decoded, then inflated for a Content-Encoding, each held to `limit`. */
-function eventBody(event: LambdaHttpEvent, contentEncoding: string | undefined, limit: number): Uint8Array {
+/**
+ * The exact body bytes: base64 decoded, then inflated for a Content-Encoding, each held to the
+ * limit, the inflation to MAX_INFLATION_RATIO, and the inflated bytes taken from the budget first.
+ */
+function eventBody(event: LambdaHttpEvent, contentEncoding: string | undefined, limits: BodyReadLimits): Uint8Array {
+  const limit = limits.maxBytes;
   const text: unknown = event.body ?? ''; // HTTP APIs leave `body` out when there is none; REST APIs send null
   if (typeof text !== 'string') throw new WebhookError('misconfigured', LAMBDA_CONSUMED);
   const wire = event.isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
@@ -123,11 +128,14 @@ function eventBody(event: LambdaHttpEvent, contentEncoding: string | undefined, 
       `A ${encoding}-encoded body reached Lambda as text, so its bytes are lost; add */* to the API's binary media types so it arrives base64-encoded.`,
     );
   }
+  // maxOutputLength stops inflating at the limit or the ratio: a zip bomb never expands in memory.
+  const ratioCap = Math.max(INFLATION_FLOOR, wire.byteLength * MAX_INFLATION_RATIO);
+  const maxOutputLength = Math.min(limit, ratioCap);
+  limits.ticket.take(maxOutputLength);
   try {
-    // maxOutputLength stops inflating at the limit: a zip bomb never expands in memory.
-    return inflate(wire, { maxOutputLength: limit });
+    return inflate(wire, { maxOutputLength });
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw bodyTooLarge(limit);
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw maxOutputLength === limit ? bodyTooLarge(limit) : inflationTooHigh();
     throw undecodableBody(error);
   }
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReceiveResult } from '../core/types.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { answerRequest } from './answer.js';
-import { readNodeBody, type NodeBodyRequest } from './node-body.js';
+import { drain, readNodeBody, type NodeBodyRequest } from './node-body.js';
 
 export interface NodeHandlerOptions {
   /** Answer only this path (query string ignored); any other path gets 404. Default: every path. */
@@ -52,7 +52,7 @@ function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: 
   const method = req.method ?? 'GET';
   // 405 without reading the body; drained so the answer reaches a sender still uploading.
   if (method !== 'POST') req.resume();
-  return answerRequest(receiver, { method, url, headers: req.headers }, () => readNodeBody(req, receiver.maxBodyBytes, NODE_CONSUMED, receiver.bodyTimeoutMs));
+  return answerRequest(receiver, { method, url, headers: req.headers }, (limits) => readNodeBody(req, limits, NODE_CONSUMED)).finally(() => drain(req));
 }
 
 /** Routing, not a delivery refusal: no WebhookError code, and nothing reported to onError. */

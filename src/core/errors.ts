@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   handler_timeout: 503,
   shutting_down: 503,
+  overloaded: 503,
 } as const;
 
 export type WebhookErrorCode = keyof typeof ERROR_STATUS;

@@ -1,6 +1,9 @@
 import { WebhookError, isWebhookError } from './errors.js';
 import type { ReceiveResult } from './types.js';
 
+/** What `overloaded` answers tell the sender to wait (seconds). */
+export const OVERLOADED_RETRY_AFTER_SECONDS = '5';
+
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
 
 /** 200 with `value` as the JSON body (`{"ok":true}` when there is none). */
@@ -37,5 +40,7 @@ export function errorResult(error: unknown): ReceiveResult {
   if (webhookError.code === 'method_not_allowed') headers.allow = 'POST';
   // The rest of a body that timed out is still on its way: this connection cannot carry another request.
   if (webhookError.code === 'body_timeout') headers.connection = 'close';
+  // Bodies in flight finish within seconds (bodyTimeoutMs at most): a retry soon finds room.
+  if (webhookError.code === 'overloaded') headers['retry-after'] = OVERLOADED_RETRY_AFTER_SECONDS;
   return { status: webhookError.status, headers, body: JSON.stringify({ error: payload }) };
 }

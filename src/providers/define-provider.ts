@@ -6,9 +6,9 @@ import { getHeader, getLowerCaseHeader } from '../core/headers.js';
 import { checkTimestamp, nowSeconds, parseUnixSeconds } from '../core/timestamp.js';
 import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { SignedPart } from '../crypto/hmac.js';
-import type { SignatureCheck } from './signature-check.js';
+import { MAX_VERIFICATIONS, type SignatureCheck } from './signature-check.js';
 import { signatureList, type SignatureEntry, type SignatureHeaderFormat } from './signature-header.js';
-import type { ParsedDelivery, Provider, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
+import type { ParsedDelivery, PrecheckInput, Provider, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -152,8 +152,14 @@ export function defineProvider(spec: ProviderSpec): Provider {
   // objects, no filtering by version.
   const only = spec.checks.length === 1 ? spec.checks[0] : undefined;
   const collects = only !== undefined && signatureFormat.collect !== undefined;
+  const capped = spec.checks.some((check) => check.maxCandidates !== undefined);
 
-  function verify(input: VerifyInput): VerifiedDelivery {
+  /**
+   * Everything that needs no body, cheapest first: the signature header's shape, the number of
+   * signatures to try, a header timestamp inside the window, a signed id header. `verify` runs
+   * it again (it is cheap) so that it stands alone; the receiver runs it before reading a body.
+   */
+  function checkHeaders(input: PrecheckInput): HeaderFacts {
     const { headers } = input;
     const signatureText = requireHeader(headers, signatureName, signatureHeader);
     let entries: readonly SignatureEntry[] | string[];
@@ -167,6 +173,9 @@ export function defineProvider(spec: ProviderSpec): Provider {
       headerTimestamp = parsed.timestamp;
       entries = parsed.entries;
     }
+    if (capped) checkCandidateCount(entries);
+    // A header with no signature any check reads can never match: said before the window is.
+    if (!hasCandidate(entries)) throw noMatch();
 
     let timestampText: string | undefined;
     let timestamp: number | undefined;
@@ -177,7 +186,43 @@ export function defineProvider(spec: ProviderSpec): Provider {
       timestampText = headerTimestamp;
       timestamp = parseTimestamp(timestampText, signatureHeader);
     }
+    // Before any signature work: a stale or future timestamp costs nothing to refuse.
+    if (timestamp !== undefined) checkTimestamp(timestamp, input.now ?? nowSeconds(), input.toleranceSeconds ?? (tolerance as number));
     const id = !readsId ? undefined : idSigned ? requireHeader(headers, idName as string, idHeader as string) : getLowerCaseHeader(headers, idName as string);
+    return { entries, timestampText, timestamp, id };
+  }
+
+  function noMatch(): WebhookError {
+    return new WebhookError('signature_mismatch', `No signature in the ${signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
+  }
+
+  function hasCandidate(entries: readonly SignatureEntry[] | string[]): boolean {
+    if (collects) return entries.length > 0;
+    for (const entry of entries as readonly SignatureEntry[]) if (spec.checks.some((check) => check.version === entry.version)) return true;
+    return false;
+  }
+
+  /** Refuses a header carrying more signatures than a check with `maxCandidates` (Ed25519, ECDSA) will try. */
+  function checkCandidateCount(entries: readonly SignatureEntry[] | string[]): void {
+    for (const check of spec.checks) {
+      if (check.maxCandidates === undefined) continue;
+      let count = 0;
+      if (collects) count = entries.length;
+      else for (const entry of entries as readonly SignatureEntry[]) if (entry.version === check.version) count++;
+      if (count > check.maxCandidates) {
+        throw new WebhookError(
+          'malformed_header',
+          `The ${signatureHeader} header carries ${count} signatures to verify; at most ${check.maxCandidates} are tried per request (${MAX_VERIFICATIONS} signature verifications across the configured keys).`,
+        );
+      }
+    }
+  }
+
+  function verify(input: VerifyInput): VerifiedDelivery {
+    const { headers } = input;
+    const facts = checkHeaders(input);
+    const { entries, timestampText, id } = facts;
+    let { timestamp } = facts;
 
     const rawBody = bodyBytes(input.body);
     let matched: boolean;
@@ -188,16 +233,12 @@ export function defineProvider(spec: ProviderSpec): Provider {
       const parts = spec.signedContent(context);
       matched = matches(parts, entries) || (alternativeContents !== undefined && matchesAlternative(alternativeContents, parts, context, entries));
     }
-    if (!matched) {
-      throw new WebhookError('signature_mismatch', `No signature in the ${signatureHeader} header matches: check the ${spec.name} secret, and that the body reaches hookguard unmodified (no JSON parser before it).`);
-    }
+    if (!matched) throw noMatch();
     let payload: { value: unknown } | undefined;
     if (locateTimestamp !== undefined) {
       const located = bodyTimestamp(locateTimestamp, rawBody, headers);
       timestamp = located.timestamp;
       payload = located.payload;
-    }
-    if (timestamp !== undefined) {
       checkTimestamp(timestamp, input.now ?? nowSeconds(), input.toleranceSeconds ?? (tolerance as number));
     }
     const verified: VerifiedDelivery = { rawBody, headers };
@@ -281,12 +322,21 @@ export function defineProvider(spec: ProviderSpec): Provider {
     return { headers, body: signedBody };
   }
 
-  const provider: Provider = { name: spec.name, verify, parse, sign };
+  const precheck = (input: PrecheckInput): void => void checkHeaders(input);
+  const provider: Provider = { name: spec.name, precheck, verify, parse, sign };
   if (tolerance !== undefined) (provider as { toleranceSeconds?: number }).toleranceSeconds = tolerance;
   if (spec.maxBodyBytes !== undefined) (provider as { maxBodyBytes?: number }).maxBodyBytes = spec.maxBodyBytes;
   if (spec.handshake) provider.handshake = spec.handshake;
   if (spec.acknowledge) provider.acknowledge = spec.acknowledge;
   return provider;
+}
+
+/** What the header checks found, for `verify` to go on with. */
+interface HeaderFacts {
+  entries: readonly SignatureEntry[] | string[];
+  timestampText: string | undefined;
+  timestamp: number | undefined;
+  id: string | undefined;
 }
 
 function defaultId(): string {

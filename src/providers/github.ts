@@ -5,6 +5,7 @@ import { getHeader } from '../core/headers.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import type { Provider } from './types.js';
+import { withErrorHint } from './with-error-hint.js';
 
 export interface GitHubOptions {
   /** The webhook secret set in the repository/org/app settings; an array while rotating. */
@@ -46,14 +47,7 @@ export function github(options: GitHubOptions): Provider {
     signHeaders: (input) => ({ 'content-type': 'application/json', 'x-github-event': (input.type as string).split('.')[0] as string }),
   });
   return {
-    ...inner,
-    verify(input) {
-      try {
-        return inner.verify(input);
-      } catch (error) {
-        throw algorithm === 'sha256' ? withSha1Hint(error, input.headers) : error;
-      }
-    },
+    ...(algorithm === 'sha256' ? withErrorHint(inner, withSha1Hint) : inner),
     sign(input) {
       if (typeof input.type !== 'string' || input.type === '') {
         throw new WebhookError('misconfigured', "github.sign(): pass the event type, e.g. signRequest(provider, payload, { type: 'issues.opened' }): GitHub sends it in X-GitHub-Event, and without it no handler of yours would run. For a ping, pass { type: 'ping' }.");

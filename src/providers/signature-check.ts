@@ -14,6 +14,11 @@ export interface SignatureCheck {
   readonly version: string;
   /** True when any candidate is a valid signature of `parts` under any key (rotation). */
   matches(parts: readonly SignedPart[], candidates: readonly string[]): boolean;
+  /**
+   * The most candidates one request may carry for this check, where each costs a full
+   * verification per key over the whole body (Ed25519, ECDSA); more is `malformed_header`.
+   */
+  readonly maxCandidates?: number;
   /** False for a verify-only Ed25519 check (no private key). */
   readonly canSign: boolean;
   sign(parts: readonly SignedPart[]): string;
@@ -28,6 +33,24 @@ function decodeCandidates(candidates: readonly string[], encoding: Encoding, len
     if (bytes && (length === undefined || bytes.byteLength === length)) decoded.push(bytes);
   }
   return decoded;
+}
+
+/**
+ * Public-key verifications one request may cost (candidates × keys): each hashes the whole
+ * signed content, which no two can share (RFC 8032 hashes R and the key first). Room for a
+ * sender rotating its key (2 signatures) against a receiver holding 3 keys.
+ */
+export const MAX_VERIFICATIONS = 6;
+
+/** How many candidates a check with `keyCount` keys may try within MAX_VERIFICATIONS (at least one). */
+function candidatesFor(keyCount: number): number {
+  return Math.max(1, Math.floor(MAX_VERIFICATIONS / Math.max(1, keyCount)));
+}
+
+/** The signed content as one part: joined once per request, not once per verification. */
+function joined(parts: readonly SignedPart[]): readonly SignedPart[] {
+  if (parts.length === 1) return parts;
+  return [Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)))];
 }
 
 const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
@@ -76,13 +99,17 @@ export function ed25519Check(options: {
   version?: string;
 }): SignatureCheck {
   const { publicKeys, privateKey, encoding } = options;
+  const maxCandidates = candidatesFor(publicKeys.length);
   return {
     version: options.version ?? '',
     canSign: privateKey !== undefined,
+    maxCandidates,
     matches(parts, candidates) {
-      const decoded = decodeCandidates(candidates, encoding, 64);
+      const decoded = decodeCandidates(candidates.slice(0, maxCandidates), encoding, 64);
+      if (decoded.length === 0) return false;
+      const message = joined(parts);
       for (const key of publicKeys) {
-        for (const candidate of decoded) if (ed25519Verify(key, parts, candidate)) return true;
+        for (const candidate of decoded) if (ed25519Verify(key, message, candidate)) return true;
       }
       return false;
     },
@@ -106,13 +133,17 @@ export function ecdsaCheck(options: {
 }): SignatureCheck {
   const { publicKeys, privateKey, encoding, dsaEncoding } = options;
   const size = ECDSA_SIGNATURE_BYTES[dsaEncoding];
+  const maxCandidates = candidatesFor(publicKeys.length);
   return {
     version: options.version ?? '',
     canSign: privateKey !== undefined,
+    maxCandidates,
     matches(parts, candidates) {
-      const decoded = decodeCandidates(candidates, encoding).filter((bytes) => bytes.byteLength >= size.min && bytes.byteLength <= size.max);
+      const decoded = decodeCandidates(candidates.slice(0, maxCandidates), encoding).filter((bytes) => bytes.byteLength >= size.min && bytes.byteLength <= size.max);
+      if (decoded.length === 0) return false;
+      const message = joined(parts);
       for (const key of publicKeys) {
-        for (const candidate of decoded) if (ecdsaVerify(key, parts, candidate, dsaEncoding)) return true;
+        for (const candidate of decoded) if (ecdsaVerify(key, message, candidate, dsaEncoding)) return true;
       }
       return false;
     },

@@ -3,9 +3,10 @@ import { bodyBytes, toBuffer } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
 import { getHeader } from '../core/headers.js';
 import { textResult } from '../core/result.js';
+import type { HeadersLike } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { Provider, VerifyInput } from './types.js';
+import type { PrecheckInput, Provider, VerifyInput } from './types.js';
 import { isUnsignedProbe, unsignedProbe } from './unsigned-probe.js';
 
 export interface SlackOptions {
@@ -52,8 +53,11 @@ export function slack(options: SlackOptions): Provider {
     },
     signHeaders: (input) => ({ 'content-type': looksLikeJson(input.body) ? 'application/json' : 'application/x-www-form-urlencoded' }),
   });
+  const { precheck } = inner;
   return {
     ...inner,
+    // A possible probe has no signature header to check: its body decides, read within maxBodyBytes and the body budget.
+    ...(precheck && { precheck: (input: PrecheckInput) => (mayBeSslCheck(input.headers) ? undefined : precheck(input)) }),
     verify: (input) => (isSslCheck(input) ? unsignedProbe(input.headers) : inner.verify(input)),
     parse: (verified) => (isUnsignedProbe(verified) ? { type: 'ssl_check', payload: { ssl_check: '1' } } : inner.parse(verified)),
     handshake: (parsed, verified) => (isUnsignedProbe(verified) ? textResult('') : inner.handshake?.(parsed, verified)),
@@ -65,13 +69,18 @@ const SSL_CHECK_MAX_BYTES = 512;
 
 /** Bolt's test: a form body with `ssl_check` and no `X-Slack-Signature` (Slack does not sign it). */
 function isSslCheck(input: VerifyInput): boolean {
-  const signature = getHeader(input.headers, 'x-slack-signature');
-  if (signature !== undefined && signature !== '') return false;
-  if (!/^application\/x-www-form-urlencoded/i.test(getHeader(input.headers, 'content-type') ?? '')) return false;
+  if (!mayBeSslCheck(input.headers)) return false;
   const { body } = input;
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) return false; // verify reports what it is
   const bytes = bodyBytes(body);
   return bytes.byteLength <= SSL_CHECK_MAX_BYTES && new URLSearchParams(bytes.toString('latin1')).get('ssl_check') === '1';
+}
+
+/** What the headers alone say: no `X-Slack-Signature`, and a form. */
+function mayBeSslCheck(headers: HeadersLike): boolean {
+  const signature = getHeader(headers, 'x-slack-signature');
+  if (signature !== undefined && signature !== '') return false;
+  return /^application\/x-www-form-urlencoded/i.test(getHeader(headers, 'content-type') ?? '');
 }
 
 /** Interactivity payload types, whose response Slack reads (Events API deliveries are only acknowledged). */

@@ -6,6 +6,7 @@ import { defineProvider } from './define-provider.js';
 import { ed25519Check, hmacCheck, type SignatureCheck } from './signature-check.js';
 import { versionedSignatureList } from './signature-header.js';
 import type { Provider } from './types.js';
+import { withErrorHint } from './with-error-hint.js';
 
 export interface StandardWebhooksOptions {
   /** `whsec_<base64>` (or bare base64) secret(s) for `v1` HMAC signatures. */
@@ -64,16 +65,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): Provider {
     signHeaders: () => ({ 'content-type': 'application/json' }),
   });
   if (prefix === 'svix') return provider;
-  return {
-    ...provider,
-    verify(input) {
-      try {
-        return provider.verify(input);
-      } catch (error) {
-        throw withSvixHint(error, input.headers);
-      }
-    },
-  };
+  return withErrorHint(provider, withSvixHint);
 }
 
 /** A Svix delivery sent to the unbranded scheme: say which header is there, and what reads it. */

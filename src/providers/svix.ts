@@ -2,7 +2,7 @@ import { getLowerCaseHeader, normalizeHeaders } from '../core/headers.js';
 import type { HeadersLike } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { standardWebhooks } from './standard-webhooks.js';
-import type { Provider } from './types.js';
+import type { PrecheckInput, Provider } from './types.js';
 
 export interface SvixOptions {
   /** The endpoint's signing secret (`whsec_<base64>`); an array while rotating. */
@@ -27,8 +27,11 @@ export function svix(options: SvixOptions): Provider {
 /** The Svix scheme under another sender's name (Clerk, Resend): only the name in error messages differs. */
 export function svixAlias(name: string, options: SvixOptions): Provider {
   const branded = standardWebhooks({ name, secret: options?.secret, toleranceSeconds: options?.toleranceSeconds, headerPrefix: 'svix' });
+  const { precheck } = branded;
   return {
     ...branded,
+    // The header checks read the same names verify does, webhook-* twins included.
+    ...(precheck && { precheck: (input: PrecheckInput) => precheck({ ...input, headers: withBrandedNames(input.headers) }) }),
     verify(input) {
       const headers = withBrandedNames(input.headers);
       if (headers === input.headers) return branded.verify(input);

@@ -1,9 +1,13 @@
 import type { BodyLike, DeliveryInput, HeadersLike, ReceiveResult } from '../core/types.js';
 
-export interface VerifyInput extends DeliveryInput {
+export interface VerifyInput extends Omit<DeliveryInput, 'body'> {
+  body: BodyLike;
   /** Overrides the provider's replay window for this call (the receiver passes its own here). */
   toleranceSeconds?: number;
 }
+
+/** What `precheck` is given: the request without its body. */
+export type PrecheckInput = Omit<VerifyInput, 'body'>;
 
 /** What `verify` proves: the bytes are authentic and fresh. Nothing has been parsed yet. */
 export interface VerifiedDelivery {
@@ -62,6 +66,12 @@ export interface Provider {
   readonly toleranceSeconds?: number;
   /** The sender's documented body cap, when larger than the receiver default (GitHub: 25 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * The checks that need no body (signature header present and well-formed, a header timestamp
+   * inside the window, no more signatures than may be tried): run before the body is read.
+   * Throws `WebhookError`. Providers built with `defineProvider` have it.
+   */
+  precheck?(input: PrecheckInput): void;
   /** Checks authenticity and freshness only. Throws `WebhookError`. */
   verify(input: VerifyInput): VerifiedDelivery;
   /** Decodes the body and locates id and type. Throws `invalid_body`. */

@@ -2,6 +2,7 @@ import { requireRawBody } from '../core/raw-body-input.js';
 import { errorResult } from '../core/result.js';
 import { memoryStore } from '../stores/memory.js';
 import { parseOptions } from './options.js';
+import { hasBodySource } from './read-body.js';
 import { Lifecycle } from './lifecycle.js';
 import { PIPELINE } from './pipeline.js';
 import { asWebhookError, createPipeline } from './receive.js';
@@ -42,7 +43,8 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
     // pipeline.receive answers every failure itself and never rejects.
     receive(input) {
       try {
-        requireRawBody(input, 'receiver.receive()');
+        // A function is an adapter's body source, read on demand after the header checks.
+        if (!hasBodySource(input)) requireRawBody(input, 'receiver.receive()');
       } catch (error) {
         return Promise.resolve(receiver.fail(error));
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BodyBudget, processBodyBudget } from '../core/body-budget.js';
 import { WebhookError } from '../core/errors.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { Provider } from '../providers/types.js';
@@ -10,6 +11,8 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
 /** Enough for the 1 MiB default at ~35 KB/s, or GitHub's 25 MiB at ~1 MB/s; a slow drip meets it. */
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/** A sender that stops sending mid-body for this long is refused: real senders write a body in one go. */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
 /** setTimeout's ceiling: a larger delay fires at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -44,6 +47,8 @@ const optionsSchema = z.strictObject({
   namespace: z.string().min(1, { error: 'must be a non-empty string (e.g. a tenant id)' }).max(200, { error: 'must be at most 200 characters' }).optional(),
   handlerTimeoutMs: milliseconds,
   bodyTimeoutMs: milliseconds,
+  bodyIdleTimeoutMs: milliseconds,
+  bodyBudget: z.custom<BodyBudget>((value) => value instanceof BodyBudget, { error: 'must be a budget made by createBodyBudget({ maxBytes })' }).optional(),
 });
 
 /** Any Standard Schema v1: an object (zod, valibot) or a callable (arktype) with `~standard.validate`. */
@@ -67,6 +72,10 @@ export interface ResolvedOptions {
   handlerTimeoutMs: number | false;
   /** Adapters that read a stream give up on a body after this long: 408 `body_timeout`; false: no limit. */
   bodyTimeoutMs: number | false;
+  /** A body that sends nothing for this long answers 408 `body_timeout`; false: no limit. */
+  bodyIdleTimeoutMs: number | false;
+  /** Bytes buffered and inflated across all requests in flight; past it, 503 `overloaded`. */
+  bodyBudget: BodyBudget;
 }
 
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
@@ -79,7 +88,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
       issue.path[0] === 'provider'
         ? 'createReceiver(): `provider` must be a provider built with providers.X(…), e.g. providers.stripe({ secret }).'
         : issue.code === 'unrecognized_keys'
-        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, namespace, handlerTimeoutMs, bodyTimeoutMs.`
+        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, namespace, handlerTimeoutMs, bodyTimeoutMs, bodyIdleTimeoutMs, bodyBudget.`
         : `createReceiver(): \`${name}\` ${issue.message}.`;
     throw new WebhookError('misconfigured', message);
   }
@@ -89,16 +98,23 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
   const value = result.data;
   const original = options as { provider: Provider; events?: EventSchemas; dedupe?: DedupeStore | false };
   const provider = original.provider;
+  const maxBodyBytes = value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyBudget = (options as { bodyBudget?: BodyBudget }).bodyBudget ?? processBodyBudget;
+  if (maxBodyBytes > bodyBudget.maxBytes) {
+    throw new WebhookError('misconfigured', `createReceiver(): \`maxBodyBytes\` is larger than the \`bodyBudget\` shared by all requests in flight, so the largest bodies could never be read; give a larger createBodyBudget({ maxBytes }).`);
+  }
   return {
     provider,
     events: toMap(original.events),
     toleranceSeconds: value.toleranceSeconds,
-    maxBodyBytes: value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes,
     dedupe: original.dedupe === undefined ? defaultStore() : original.dedupe,
     unhandled: value.unhandled ?? 'ignore',
     namespace: value.namespace ?? provider.name,
     handlerTimeoutMs: value.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
     bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    bodyIdleTimeoutMs: value.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
+    bodyBudget,
   };
 }
 

@@ -3,7 +3,7 @@ import { bodyBytes } from '../core/encoding.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
 import { isThenable, type MaybePromise } from '../core/maybe-async.js';
 import { errorResult, jsonResult, successResult } from '../core/result.js';
-import type { DeliveryInput, ReceiveResult } from '../core/types.js';
+import type { BodyLike, DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
 import { dedupeKey } from './dedupe-key.js';
@@ -13,6 +13,7 @@ import { answersWith, handledAnswer, type HandledAnswer } from './answer.js';
 import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
+import { hasBodySource, readBodySource, type SourcedInput } from './read-body.js';
 import { validatePayload } from './validate.js';
 
 // Answers are built per delivery from these, never shared: callers and adapters (Lambda hands
@@ -71,7 +72,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     if (method !== undefined && method !== 'POST' && method.toUpperCase() !== 'POST') {
       throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${method}.`);
     }
-    const body = bodyBytes(input.body);
+    const body = bodyBytes(input.body as BodyLike); // a BodySource was read before (read-body.ts)
     if (body.byteLength > maxBodyBytes) {
       throw new WebhookError('body_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
     }
@@ -179,7 +180,34 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
-  return { receive, prepare: async (input) => prepareNow(input), dispatch, keyFor };
+  /** A body an adapter reads on demand: header checks first, then the read under the budget, which is released once answered. */
+  async function receiveSourced(input: SourcedInput): Promise<ReceiveResult> {
+    let read: Awaited<ReturnType<typeof readBodySource>>;
+    try {
+      read = await readBodySource(input, options);
+    } catch (error) {
+      const webhookError = asWebhookError(error);
+      router.report(webhookError);
+      return errorResult(webhookError);
+    }
+    try {
+      return await receive(read.input);
+    } finally {
+      read.ticket?.release();
+    }
+  }
+
+  async function prepare(input: DeliveryInput): Promise<PreparedDelivery | ReceiveResult> {
+    if (!hasBodySource(input)) return prepareNow(input);
+    const read = await readBodySource(input, options);
+    try {
+      return await prepareNow(read.input);
+    } finally {
+      read.ticket?.release();
+    }
+  }
+
+  return { receive: (input) => (hasBodySource(input) ? receiveSourced(input) : receive(input)), prepare, dispatch, keyFor };
 
   /**
    * Gives each handler its own view: a handler registered for `K` sees `type: K` and the output

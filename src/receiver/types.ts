@@ -1,4 +1,5 @@
 import type { WebhookError } from '../core/errors.js';
+import type { BodyBudget } from '../core/body-budget.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { Provider } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
@@ -94,6 +95,17 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
    * is closed. Stops slow-drip senders from holding connections open.
    */
   bodyTimeoutMs?: number | false;
+  /**
+   * How long a body may send nothing before it answers 408 `body_timeout` (default 10,000 ms;
+   * `false`: no limit), so a stalled body is refused well before `bodyTimeoutMs`.
+   */
+  bodyIdleTimeoutMs?: number | false;
+  /**
+   * Bytes buffered and inflated across every request in flight (default: one 64 MiB budget
+   * shared by the whole process). Past it, a request answers 503 `overloaded` with `Retry-After`
+   * instead of being read. Share one `createBodyBudget({ maxBytes })` between receivers, or size it.
+   */
+  bodyBudget?: BodyBudget;
 }
 
 export interface CloseOptions {

@@ -16,9 +16,9 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `redis-app.ts` under tsx with `env`; resolves once it prints READY (30 s at most: tsx compiles on start). */
-export function startApp(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', APP], {
+/** Starts `app` (default `redis-app.ts`) under tsx with `env`; resolves once it prints READY (30 s at most: tsx compiles on start). */
+export function startApp(env: Record<string, string>, app: string = APP): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', app], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

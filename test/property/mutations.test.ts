@@ -51,23 +51,26 @@ function rolesOf(variant: Variant, headers: Record<string, string>): Map<string,
   return roles;
 }
 
+/** A changed signed timestamp is now refused by the window, before any signature work (#13 item 3). */
+const OUT_OF_WINDOW = ['timestamp_too_old', 'timestamp_in_future'] as const;
+
 const CODES: Record<'drop' | 'change' | 'truncate' | 'duplicate', Record<Role, readonly WebhookErrorCode[]>> = {
   drop: { signature: ['missing_header'], timestamp: ['missing_header'], id: ['missing_header'], unsigned: anyCode },
   change: {
-    signature: ['signature_mismatch', 'malformed_header', 'missing_header'],
-    timestamp: ['malformed_header', 'signature_mismatch', 'missing_header'],
+    signature: ['signature_mismatch', 'malformed_header', 'missing_header', ...OUT_OF_WINDOW],
+    timestamp: ['malformed_header', 'signature_mismatch', 'missing_header', ...OUT_OF_WINDOW],
     id: ['signature_mismatch', 'missing_header'],
     unsigned: anyCode,
   },
   truncate: {
-    signature: ['signature_mismatch', 'malformed_header', 'missing_header'],
-    timestamp: ['signature_mismatch', 'missing_header', 'malformed_header'],
+    signature: ['signature_mismatch', 'malformed_header', 'missing_header', ...OUT_OF_WINDOW],
+    timestamp: ['signature_mismatch', 'missing_header', 'malformed_header', ...OUT_OF_WINDOW],
     id: ['signature_mismatch', 'missing_header'],
     unsigned: anyCode,
   },
   duplicate: {
-    signature: ['signature_mismatch', 'malformed_header'],
-    timestamp: ['malformed_header'],
+    signature: ['signature_mismatch', 'malformed_header', ...OUT_OF_WINDOW],
+    timestamp: ['malformed_header', ...OUT_OF_WINDOW],
     id: ['signature_mismatch'],
     unsigned: anyCode,
   },

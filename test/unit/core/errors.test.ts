@@ -18,6 +18,7 @@ const DESIGN_TABLE: Record<WebhookErrorCode, number> = {
   store_unavailable: 503,
   handler_timeout: 503,
   shutting_down: 503,
+  overloaded: 503,
   misconfigured: 500,
 };
 
