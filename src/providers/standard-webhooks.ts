@@ -1,5 +1,6 @@
 import { pickString } from '../core/body.js';
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { importPrivateKey, importPublicKeys, importSecrets, type SecretInput } from '../crypto/keys.js';
 import { defineProvider } from './define-provider.js';
 import { ed25519Check, hmacCheck, type SignatureCheck } from './signature-check.js';
@@ -30,7 +31,7 @@ export interface StandardWebhooksOptions {
 export function standardWebhooks(options: StandardWebhooksOptions): Provider {
   const prefix = options.headerPrefix ?? 'webhook';
   if (prefix !== 'webhook' && prefix !== 'svix') {
-    throw new WebhookError('misconfigured', `\`headerPrefix\` must be 'webhook' or 'svix'; got ${JSON.stringify(prefix)}.`);
+    throw new WebhookError('misconfigured', `\`headerPrefix\` must be 'webhook' or 'svix'; got ${kindOf(prefix)}.`);
   }
   if (options.secret === undefined && options.publicKey === undefined) {
     throw new WebhookError('misconfigured', 'standardWebhooks() needs `secret` (whsec_…) or `publicKey` (whpk_…).');
