@@ -56,7 +56,7 @@ export interface Ed25519PrivateKey {
   readonly keyObject: KeyObject;
 }
 
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const PKCS8_ED25519_PREFIX = /* @__PURE__ */ Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /**
  * Imports an Ed25519 public key: `whpk_<base64>`, 64 hex characters (Discord), base64 of the
@@ -80,7 +80,7 @@ export function importPublicKey(key: SecretInput, option = 'publicKey'): Ed25519
  * The encodings of the eight small-order points (and their non-canonical forms y = p, p + 1),
  * the sign bit masked off: libsodium's `has_small_order` list.
  */
-const SMALL_ORDER = [
+const SMALL_ORDER = /* @__PURE__ */ [
   '0000000000000000000000000000000000000000000000000000000000000000', // order 4
   '0100000000000000000000000000000000000000000000000000000000000000', // the identity (order 1)
   '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8

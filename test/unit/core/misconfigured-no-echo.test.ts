@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createReceiver, isWebhookError, memoryStore, providers } from '../../../src/index.js';
 import { redisStore } from '../../../src/stores/redis.js';
