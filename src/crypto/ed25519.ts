@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { WebhookError } from '../core/errors.js';
 import type { Ed25519PrivateKey, Ed25519PublicKey } from './keys.js';
 import type { SignedPart } from './hmac.js';
@@ -82,13 +82,13 @@ function canonicalScalar(signature: Uint8Array): boolean {
 export function ed25519Verify(key: Ed25519PublicKey, parts: readonly SignedPart[], signature: Uint8Array): boolean {
   if (signature.byteLength !== 64) return false;
   const data = message(parts);
-  if (ed25519Backend() === 'node') return nodeVerify(null, data, key.keyObject, signature);
+  if (ed25519Backend() === 'node') return nodeVerify(null, data, key.keyObject as KeyObject, signature);
   return canonicalScalar(signature) && requirePortable().verify(data, signature, key.raw);
 }
 
 export function ed25519Sign(key: Ed25519PrivateKey, parts: readonly SignedPart[]): Buffer {
   const data = message(parts);
-  if (ed25519Backend() === 'node') return nodeSign(null, data, key.keyObject);
+  if (ed25519Backend() === 'node') return nodeSign(null, data, key.keyObject as KeyObject);
   return Buffer.from(requirePortable().sign(data, key.seed));
 }
 

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { WebhookError } from '../core/errors.js';
 import { decode } from '../core/encoding.js';
+import type { KeyHandle } from './key-handle.js';
 
 /**
  * How a shared secret string becomes key bytes.
@@ -47,13 +48,13 @@ export function importSecrets(secrets: SecretInput | readonly SecretInput[] | un
 /** An Ed25519 public key, imported once: raw bytes for the portable backend, a KeyObject for node:crypto. */
 export interface Ed25519PublicKey {
   readonly raw: Uint8Array;
-  readonly keyObject: KeyObject;
+  readonly keyObject: KeyHandle;
 }
 
 /** An Ed25519 private key (signing, for tests and senders). */
 export interface Ed25519PrivateKey {
   readonly seed: Uint8Array;
-  readonly keyObject: KeyObject;
+  readonly keyObject: KeyHandle;
 }
 
 const PKCS8_ED25519_PREFIX = /* @__PURE__ */ Buffer.from('302e020100300506032b657004220420', 'hex');
