@@ -11,6 +11,8 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     redis: 'src/stores/redis.ts',
     queue: 'src/queue/index.ts',
+    providers: 'src/providers/index.ts',
+    tweetnacl: 'src/crypto/tweetnacl.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -19,4 +21,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
+  // Keep `node:` prefixes: neutral and edge bundlers resolve only the prefixed names.
+  removeNodeProtocol: false,
 });

@@ -4,13 +4,14 @@
  *
  *   npm run bench                 # full: about 10 minutes on a 2-core machine
  *   npm run bench -- --quick      # short rounds, 2 sizes: about 2 minutes (figures are rougher)
- *   npm run bench -- --only verify|pipeline|e2e|memory
+ *   npm run bench -- --only verify|pipeline|e2e|memory|bundle
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { bundleMarkdown, runBundle } from './bundle.js';
 import { E2E_BODY_BYTES, PINNING, e2eTable, runE2E, versusTable, type E2ERow } from './e2e.js';
 import { table } from './lib/harness.js';
 import { HOOKGUARD_SOURCE } from './lib/hookguard.js';
@@ -95,6 +96,13 @@ if (wants('memory')) {
       `${table(['deliveries', 'RSS', 'heap used after GC'], rows)}`,
   );
   log(JSON.stringify(memory));
+}
+
+if (wants('bundle')) {
+  log('\n## bundle size and cold start');
+  const markdown = bundleMarkdown(await runBundle({ rounds: quick ? 3 : 9, log }));
+  log(markdown);
+  sections.push(`## Bundle size and cold start (\`npm run bench:bundle\`)\n\n<!-- bundle:start -->\n${markdown}\n<!-- bundle:end -->`);
 }
 
 const minutes = ((Date.now() - started) / 60000).toFixed(1);

@@ -1,4 +1,5 @@
 import { WebhookError } from './errors.js';
+import { kindOf } from './describe-value.js';
 
 /**
  * Parses a unix-seconds header strictly: 1 to 15 ASCII digits only (no sign, space, decimal or
@@ -95,10 +96,10 @@ export function formatRfc3339(seconds: number): string {
  */
 export function checkTimestamp(timestamp: number, now: number, toleranceSeconds: number): void {
   if (typeof now !== 'number' || !Number.isFinite(now)) {
-    throw new WebhookError('misconfigured', `\`now\` must be the current time in unix seconds (a finite number); got ${String(now)}.`);
+    throw new WebhookError('misconfigured', `\`now\` must be the current time in unix seconds (a finite number); got ${kindOf(now)}.`);
   }
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds > 0)) {
-    throw new WebhookError('misconfigured', `\`toleranceSeconds\` must be a number of seconds > 0 (Infinity turns the check off explicitly); got ${String(toleranceSeconds)}.`);
+    throw new WebhookError('misconfigured', `\`toleranceSeconds\` must be a number of seconds > 0 (Infinity turns the check off explicitly); got ${kindOf(toleranceSeconds)}.`);
   }
   if (now - timestamp > toleranceSeconds) {
     throw new WebhookError(

@@ -2,9 +2,10 @@ import { createPrivateKey, createPublicKey, createSign, createVerify, KeyObject 
 import { decode, toBuffer } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
 import type { SignedPart } from './hmac.js';
+import type { KeyHandle } from './key-handle.js';
 
 /** An ECDSA key as users hold it: PEM text, base64 of the DER (SPKI / PKCS#8), the DER bytes, or a `KeyObject`. */
-export type EcdsaKeyInput = string | Uint8Array | KeyObject;
+export type EcdsaKeyInput = string | Uint8Array | KeyHandle;
 
 /** How the signature bytes are laid out: ASN.1 DER (SendGrid, OpenSSL) or the fixed 64-byte r‖s (IEEE P1363, WebCrypto, JWS). */
 export type DsaEncoding = 'der' | 'ieee-p1363';
@@ -55,23 +56,23 @@ export function importEcdsaPrivateKey(key: EcdsaKeyInput, option = 'privateKey')
 }
 
 /** ECDSA-SHA256 over the concatenated parts, streamed into one hash. A malformed signature is simply not valid. */
-export function ecdsaVerify(key: KeyObject, parts: readonly SignedPart[], signature: Uint8Array, dsaEncoding: DsaEncoding): boolean {
+export function ecdsaVerify(key: KeyHandle, parts: readonly SignedPart[], signature: Uint8Array, dsaEncoding: DsaEncoding): boolean {
   const verifier = createVerify('sha256');
   for (let i = 0; i < parts.length; i++) verifier.update(parts[i] as SignedPart);
   try {
-    return verifier.verify({ key, dsaEncoding }, signature);
+    return verifier.verify({ key: key as KeyObject, dsaEncoding }, signature);
   } catch {
     return false; // OpenSSL refuses some malformed encodings by throwing
   }
 }
 
-export function ecdsaSign(key: KeyObject, parts: readonly SignedPart[], dsaEncoding: DsaEncoding): Buffer {
+export function ecdsaSign(key: KeyHandle, parts: readonly SignedPart[], dsaEncoding: DsaEncoding): Buffer {
   const signer = createSign('sha256');
   for (let i = 0; i < parts.length; i++) signer.update(parts[i] as SignedPart);
-  return signer.sign({ key, dsaEncoding });
+  return signer.sign({ key: key as KeyObject, dsaEncoding });
 }
 
-function derBytes(key: string | Uint8Array, option: string): Buffer {
+function derBytes(key: EcdsaKeyInput, option: string): Buffer {
   if (key instanceof Uint8Array) return toBuffer(key);
   if (typeof key !== 'string' || key.trim() === '') {
     throw new WebhookError('misconfigured', `The \`${option}\` option is empty or not a string.`);

@@ -1,13 +1,20 @@
 import { Buffer } from 'node:buffer';
-import { createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import nacl from 'tweetnacl';
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { WebhookError } from '../core/errors.js';
 import type { Ed25519PrivateKey, Ed25519PublicKey } from './keys.js';
 import type { SignedPart } from './hmac.js';
 
 export type Ed25519Backend = 'node' | 'tweetnacl';
 
-/** Picked once at load: node:crypto where it supports Ed25519, tweetnacl elsewhere. */
-let backend: Ed25519Backend = detectBackend();
+/** The portable implementation, registered by `useTweetnacl()` from 'hookguard/tweetnacl'. */
+export interface PortableEd25519 {
+  verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
+  sign(message: Uint8Array, seed: Uint8Array): Uint8Array;
+}
+
+let portable: PortableEd25519 | undefined;
+/** Picked at first use, not at load, so importing this module costs nothing and shakes away. */
+let backend: Ed25519Backend | undefined;
 
 function detectBackend(): Ed25519Backend {
   try {
@@ -19,17 +26,31 @@ function detectBackend(): Ed25519Backend {
   }
 }
 
+/** Makes the portable backend available (and the default where node:crypto has no Ed25519). */
+export function registerPortableEd25519(implementation: PortableEd25519): void {
+  portable = implementation;
+  backend = undefined;
+}
+
 /** Which backend verifies and signs now. */
 export function ed25519Backend(): Ed25519Backend {
-  return backend;
+  return (backend ??= detectBackend());
 }
 
 /**
  * Forces a backend ('auto' re-detects). For tests that prove both agree, and for hosts whose
- * node:crypto shim lacks Ed25519.
+ * node:crypto shim lacks Ed25519. 'tweetnacl' needs `useTweetnacl()` from 'hookguard/tweetnacl' first.
  */
 export function setEd25519Backend(choice: Ed25519Backend | 'auto'): void {
+  if (choice === 'tweetnacl') requirePortable();
   backend = choice === 'auto' ? detectBackend() : choice;
+}
+
+function requirePortable(): PortableEd25519 {
+  if (portable === undefined) {
+    throw new WebhookError('misconfigured', "This runtime's node:crypto has no Ed25519 (or the tweetnacl backend was chosen): call useTweetnacl() from 'hookguard/tweetnacl' at start-up.");
+  }
+  return portable;
 }
 
 /** Ed25519 (RFC 8032, pure) signs the whole message, so the parts are joined once here. */
@@ -42,7 +63,7 @@ function message(parts: readonly SignedPart[]): Buffer {
 }
 
 /** The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian. */
-const ORDER = Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex');
+const ORDER = /* @__PURE__ */ Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex');
 
 /**
  * RFC 8032 §5.1.7: S must be < L. node:crypto (OpenSSL) enforces it; tweetnacl does not, and
@@ -61,17 +82,20 @@ function canonicalScalar(signature: Uint8Array): boolean {
 export function ed25519Verify(key: Ed25519PublicKey, parts: readonly SignedPart[], signature: Uint8Array): boolean {
   if (signature.byteLength !== 64) return false;
   const data = message(parts);
-  if (backend === 'node') return nodeVerify(null, data, key.keyObject, signature);
-  return canonicalScalar(signature) && nacl.sign.detached.verify(data, signature, key.raw);
+  if (ed25519Backend() === 'node') return nodeVerify(null, data, key.keyObject as KeyObject, signature);
+  return canonicalScalar(signature) && requirePortable().verify(data, signature, key.raw);
 }
 
 export function ed25519Sign(key: Ed25519PrivateKey, parts: readonly SignedPart[]): Buffer {
   const data = message(parts);
-  if (backend === 'node') return nodeSign(null, data, key.keyObject);
-  return Buffer.from(nacl.sign.detached(data, nacl.sign.keyPair.fromSeed(key.seed).secretKey));
+  if (ed25519Backend() === 'node') return nodeSign(null, data, key.keyObject as KeyObject);
+  return Buffer.from(requirePortable().sign(data, key.seed));
 }
 
-/** The public key of a seed (RFC 8032), the same on both backends. */
+const PKCS8_ED25519_PREFIX = /* @__PURE__ */ Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** The public key of a 32-byte seed (RFC 8032). */
 export function ed25519PublicKeyOf(seed: Uint8Array): Uint8Array {
-  return nacl.sign.keyPair.fromSeed(seed).publicKey;
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  return Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x as string, 'base64url');
 }

@@ -1,4 +1,5 @@
 import { createHmac, type KeyObject } from 'node:crypto';
+import type { KeyHandle } from './key-handle.js';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
@@ -9,8 +10,8 @@ export type SignedPart = string | Uint8Array;
  * HMAC over the concatenation of `parts`, streamed: each part is fed separately, so the body
  * is never copied or decoded to build one signed string.
  */
-export function hmacDigest(key: KeyObject, algorithm: HmacAlgorithm, parts: readonly SignedPart[]): Buffer {
-  const mac = createHmac(algorithm, key);
+export function hmacDigest(key: KeyHandle, algorithm: HmacAlgorithm, parts: readonly SignedPart[]): Buffer {
+  const mac = createHmac(algorithm, key as KeyObject);
   for (let i = 0; i < parts.length; i++) mac.update(parts[i] as SignedPart);
   return mac.digest();
 }

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { WebhookError } from '../core/errors.js';
 import { decode } from '../core/encoding.js';
+import type { KeyHandle } from './key-handle.js';
 
 /**
  * How a shared secret string becomes key bytes.
@@ -47,16 +48,16 @@ export function importSecrets(secrets: SecretInput | readonly SecretInput[] | un
 /** An Ed25519 public key, imported once: raw bytes for the portable backend, a KeyObject for node:crypto. */
 export interface Ed25519PublicKey {
   readonly raw: Uint8Array;
-  readonly keyObject: KeyObject;
+  readonly keyObject: KeyHandle;
 }
 
 /** An Ed25519 private key (signing, for tests and senders). */
 export interface Ed25519PrivateKey {
   readonly seed: Uint8Array;
-  readonly keyObject: KeyObject;
+  readonly keyObject: KeyHandle;
 }
 
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const PKCS8_ED25519_PREFIX = /* @__PURE__ */ Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /**
  * Imports an Ed25519 public key: `whpk_<base64>`, 64 hex characters (Discord), base64 of the
@@ -80,7 +81,7 @@ export function importPublicKey(key: SecretInput, option = 'publicKey'): Ed25519
  * The encodings of the eight small-order points (and their non-canonical forms y = p, p + 1),
  * the sign bit masked off: libsodium's `has_small_order` list.
  */
-const SMALL_ORDER = [
+const SMALL_ORDER = /* @__PURE__ */ [
   '0000000000000000000000000000000000000000000000000000000000000000', // order 4
   '0100000000000000000000000000000000000000000000000000000000000000', // the identity (order 1)
   '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05', // order 8

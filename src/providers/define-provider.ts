@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeBody, type BodyFormat } from '../core/body.js';
 import { bodyBytes } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { getHeader, getLowerCaseHeader } from '../core/headers.js';
 import { checkTimestamp, nowSeconds, parseUnixSeconds } from '../core/timestamp.js';
 import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
@@ -106,7 +107,7 @@ export interface ProviderSpec {
 export function validTolerance(value: number | undefined, option = 'toleranceSeconds'): number {
   if (value === undefined) return DEFAULT_TOLERANCE_SECONDS;
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new WebhookError('misconfigured', `\`${option}\` must be a number of seconds > 0 (use Infinity to turn the replay check off explicitly); got ${String(value)}.`);
+    throw new WebhookError('misconfigured', `\`${option}\` must be a number of seconds > 0 (use Infinity to turn the replay check off explicitly); got ${kindOf(value)}.`);
   }
   return value;
 }

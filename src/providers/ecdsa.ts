@@ -1,4 +1,5 @@
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { importEcdsaPrivateKey, importEcdsaPublicKeys, type DsaEncoding, type EcdsaKeyInput } from '../crypto/ecdsa.js';
 import { defineProvider, signedBodyOnly } from './define-provider.js';
 import type { SchemeOptions } from './hmac.js';
@@ -27,7 +28,7 @@ export interface EcdsaOptions extends SchemeOptions {
 export function ecdsa(options: EcdsaOptions): Provider {
   const { publicKey, privateKey, dsaEncoding, encoding, signaturePrefix, signatureFormat, signatureVersion, signedContent, name, ...rest } = options;
   if (dsaEncoding !== undefined && dsaEncoding !== 'der' && dsaEncoding !== 'ieee-p1363') {
-    throw new WebhookError('misconfigured', `\`dsaEncoding\` must be 'der' or 'ieee-p1363'; got ${JSON.stringify(dsaEncoding)}.`);
+    throw new WebhookError('misconfigured', `\`dsaEncoding\` must be 'der' or 'ieee-p1363'; got ${kindOf(dsaEncoding)}.`);
   }
   const check = ecdsaCheck({
     publicKeys: importEcdsaPublicKeys(publicKey, 'publicKey'),

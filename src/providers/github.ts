@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pick } from '../core/body.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { getHeader } from '../core/headers.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
@@ -26,7 +27,7 @@ export interface GitHubOptions {
 export function github(options: GitHubOptions): Provider {
   const algorithm = options?.algorithm ?? 'sha256';
   if (algorithm !== 'sha256' && algorithm !== 'sha1') {
-    throw new WebhookError('misconfigured', `github(): \`algorithm\` must be 'sha256' (default) or 'sha1'; got ${JSON.stringify(algorithm)}.`);
+    throw new WebhookError('misconfigured', `github(): \`algorithm\` must be 'sha256' (default) or 'sha1'; got ${kindOf(algorithm)}.`);
   }
   const inner = hmac({
     name: 'github',

@@ -1,5 +1,6 @@
 import type { Encoding } from '../core/encoding.js';
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import type { HmacAlgorithm } from '../crypto/hmac.js';
 import { importSecrets, type SecretFormat, type SecretInput } from '../crypto/keys.js';
 import { defineProvider, signedBodyOnly, type ProviderSpec, type SignedContent } from './define-provider.js';
@@ -50,7 +51,7 @@ export function hmac(options: HmacOptions): Provider {
   const { secret, secretOption, secretFormat, algorithm, encoding, signaturePrefix, signatureFormat, signatureVersion, signedContent, name, ...rest } = options;
   const keys = importSecrets(secret, secretFormat ?? 'utf8', secretOption ?? 'secret');
   if (algorithm !== undefined && !ALGORITHMS.includes(algorithm)) {
-    throw new WebhookError('misconfigured', `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}; got ${JSON.stringify(algorithm)}.`);
+    throw new WebhookError('misconfigured', `\`algorithm\` must be one of ${ALGORITHMS.join(', ')}; got ${kindOf(algorithm)}.`);
   }
   return defineProvider({
     ...rest,

@@ -1,4 +1,5 @@
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { getHeader } from '../core/headers.js';
 import type { HeadersLike } from '../core/types.js';
 
@@ -28,7 +29,7 @@ export function validatePublicUrlOption(url: PublicUrlOptions['url'], who: strin
   if (url === undefined || typeof url === 'function') return;
   const match = typeof url === 'string' ? ABSOLUTE.exec(url) : null;
   if (!match || !/^https?$/i.test(match[1] as string) || match[2] === '') {
-    throw new WebhookError('misconfigured', `${who}: \`url\` must be the absolute public URL (https://host/path) or a function of the request; got ${JSON.stringify(url)}.`);
+    throw new WebhookError('misconfigured', `${who}: \`url\` must be the absolute public URL (https://host/path) or a function of the request; got ${kindOf(url)}.`);
   }
   if (url.includes('?')) {
     throw new WebhookError('misconfigured', `${who}: leave the query string out of \`url\`; the one received is appended (senders add parameters to it).`);
@@ -44,7 +45,7 @@ export function publicUrl(request: RequestLike, options: PublicUrlOptions, who: 
   const { url: override, trustProxy = false } = options;
   if (typeof override === 'function') {
     const url = override(request);
-    if (typeof url !== 'string' || !ABSOLUTE.test(url)) throw new WebhookError('misconfigured', `${who}: the \`url\` function must return an absolute URL; got ${JSON.stringify(url)}.`);
+    if (typeof url !== 'string' || !ABSOLUTE.test(url)) throw new WebhookError('misconfigured', `${who}: the \`url\` function must return an absolute URL; got ${kindOf(url)}.`);
     return url;
   }
   const received = request.url;

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { KeyHandle as KeyObject } from '../crypto/key-handle.js';
 import { decode, decodeInto, encode, type Encoding } from '../core/encoding.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import { ecdsaSign, ecdsaVerify, type DsaEncoding } from '../crypto/ecdsa.js';

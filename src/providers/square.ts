@@ -1,5 +1,6 @@
 import { pickString } from '../core/body.js';
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import type { Provider } from './types.js';
@@ -24,7 +25,7 @@ export interface SquareOptions {
 export function square(options: SquareOptions): Provider {
   const notificationUrl = options?.notificationUrl;
   if (typeof notificationUrl !== 'string' || !/^https?:\/\/[^/?#]+/i.test(notificationUrl)) {
-    throw new WebhookError('misconfigured', `square(): \`notificationUrl\` must be the subscription's notification URL exactly as set in the Developer Console (https://…); got ${JSON.stringify(notificationUrl)}.`);
+    throw new WebhookError('misconfigured', `square(): \`notificationUrl\` must be the subscription's notification URL exactly as set in the Developer Console (https://…); got ${kindOf(notificationUrl)}.`);
   }
   return hmac({
     name: 'square',

@@ -1,5 +1,6 @@
 import { pickString } from '../core/body.js';
 import { WebhookError, isWebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { getHeader } from '../core/headers.js';
 import { importPrivateKey, importPublicKeys, importSecrets, type SecretInput } from '../crypto/keys.js';
 import { defineProvider } from './define-provider.js';
@@ -32,7 +33,7 @@ export interface StandardWebhooksOptions {
 export function standardWebhooks(options: StandardWebhooksOptions): Provider {
   const prefix = options.headerPrefix ?? 'webhook';
   if (prefix !== 'webhook' && prefix !== 'svix') {
-    throw new WebhookError('misconfigured', `\`headerPrefix\` must be 'webhook' or 'svix'; got ${JSON.stringify(prefix)}.`);
+    throw new WebhookError('misconfigured', `\`headerPrefix\` must be 'webhook' or 'svix'; got ${kindOf(prefix)}.`);
   }
   if (options.secret === undefined && options.publicKey === undefined) {
     throw new WebhookError('misconfigured', 'standardWebhooks() needs `secret` (whsec_…) or `publicKey` (whpk_…).');

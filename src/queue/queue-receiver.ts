@@ -1,4 +1,5 @@
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import { successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import { Lifecycle } from '../receiver/lifecycle.js';
@@ -137,7 +138,7 @@ function backoffOf(backoff: DeliveryJobOptions['backoff']): DeliveryJobOptions['
 
 function positive(value: number, option: string, integer: boolean): number {
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new WebhookError('misconfigured', `queueReceiver(): \`${option}\` must be a positive ${integer ? 'integer' : 'number'}; got ${String(value)}.`);
+    throw new WebhookError('misconfigured', `queueReceiver(): \`${option}\` must be a positive ${integer ? 'integer' : 'number'}; got ${kindOf(value)}.`);
   }
   return value;
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { BodyBudget, processBodyBudget } from '../core/body-budget.js';
 import { WebhookError } from '../core/errors.js';
 import type { DedupeStore } from '../stores/types.js';
@@ -16,47 +15,59 @@ export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
 /** setTimeout's ceiling: a larger delay fires at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-const milliseconds = z
-  .union([z.literal(false), z.number().int().positive().max(MAX_TIMER_MS)], {
-    error: `must be a whole number of milliseconds between 1 and ${MAX_TIMER_MS}, or false to turn it off`,
-  })
-  .optional();
-
-const fn = z.custom<(...args: unknown[]) => unknown>((value) => typeof value === 'function');
-
-const optionsSchema = z.strictObject({
-  provider: z.object({ name: z.string(), verify: fn, parse: fn, sign: fn }),
-  events: z
-    .record(z.string(), z.custom<EventSchemas[string]>(isStandardSchema, {
-      error: 'each event must map to a schema (zod 4, valibot, arktype: any Standard Schema v1)',
-    }))
-    .optional(),
-  // z.number() refuses Infinity, which is the documented way to turn the window off; NaN > 0 is false.
-  toleranceSeconds: z
-    .custom<number>((value) => typeof value === 'number' && value > 0, {
-      error: 'must be a number of seconds > 0 (use Infinity to turn the replay check off explicitly)',
-    })
-    .optional(),
-  maxBodyBytes: z.number().int().positive().optional(),
-  dedupe: z
-    .union([z.literal(false), z.object({ claim: fn, complete: fn, release: fn })], {
-      error: 'must be a store with claim/complete/release (memoryStore(), redisStore()) or false',
-    })
-    .optional(),
-  unhandled: z.enum(['ignore', 'reject']).optional(),
-  namespace: z.string().min(1, { error: 'must be a non-empty string (e.g. a tenant id)' }).max(200, { error: 'must be at most 200 characters' }).optional(),
-  handlerTimeoutMs: milliseconds,
-  bodyTimeoutMs: milliseconds,
-  bodyIdleTimeoutMs: milliseconds,
-  bodyBudget: z.custom<BodyBudget>((value) => value instanceof BodyBudget, { error: 'must be a budget made by createBodyBudget({ maxBytes })' }).optional(),
-});
-
-/** Any Standard Schema v1: an object (zod, valibot) or a callable (arktype) with `~standard.validate`. */
-function isStandardSchema(value: unknown): boolean {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  const props = (value as { '~standard'?: { validate?: unknown } })['~standard'];
-  return typeof props === 'object' && props !== null && typeof props.validate === 'function';
+/**
+ * One check per option: true when the value is acceptable, and what to write instead.
+ * Plain code rather than a schema library, so a minimal receiver bundles without one; the
+ * messages never echo the value (a secret put in the wrong option must not reach a log).
+ */
+interface OptionRule {
+  valid(value: unknown): boolean;
+  fix: string;
 }
+
+const MILLISECONDS: OptionRule = {
+  valid: (value) => value === false || (Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_TIMER_MS),
+  fix: `must be a whole number of milliseconds between 1 and ${MAX_TIMER_MS}, or false to turn it off`,
+};
+
+const RULES: Record<string, OptionRule> = {
+  provider: {
+    valid: (value) => isObject(value) && typeof value.name === 'string' && hasFunctions(value, 'verify', 'parse', 'sign'),
+    fix: 'must be a provider built with providers.X(…), e.g. providers.stripe({ secret })',
+  },
+  events: {
+    valid: (value) => isObject(value) && !Array.isArray(value),
+    fix: 'must map each event type to a schema (zod 4, valibot, arktype: any Standard Schema v1)',
+  },
+  // Infinity is the documented way to turn the window off; NaN > 0 is false.
+  toleranceSeconds: {
+    valid: (value) => typeof value === 'number' && value > 0,
+    fix: 'must be a number of seconds > 0 (use Infinity to turn the replay check off explicitly)',
+  },
+  maxBodyBytes: {
+    valid: (value) => Number.isSafeInteger(value) && (value as number) > 0,
+    fix: 'must be a whole number of bytes > 0',
+  },
+  dedupe: {
+    valid: (value) => value === false || (isObject(value) && hasFunctions(value, 'claim', 'complete', 'release')),
+    fix: 'must be a store with claim/complete/release (memoryStore(), redisStore()) or false',
+  },
+  unhandled: {
+    valid: (value) => value === 'ignore' || value === 'reject',
+    fix: "must be 'ignore' or 'reject'",
+  },
+  namespace: {
+    valid: (value) => typeof value === 'string' && value.length >= 1 && value.length <= 200,
+    fix: 'must be a string of 1 to 200 characters (e.g. a tenant id)',
+  },
+  handlerTimeoutMs: MILLISECONDS,
+  bodyTimeoutMs: MILLISECONDS,
+  bodyIdleTimeoutMs: MILLISECONDS,
+  bodyBudget: {
+    valid: (value) => value instanceof BodyBudget,
+    fix: 'must be a budget made by createBodyBudget({ maxBytes })',
+  },
+};
 
 export interface ResolvedOptions {
   provider: Provider;
@@ -78,37 +89,35 @@ export interface ResolvedOptions {
   bodyBudget: BodyBudget;
 }
 
+interface CheckedOptions {
+  provider: Provider;
+  events?: EventSchemas;
+  toleranceSeconds?: number;
+  maxBodyBytes?: number;
+  dedupe?: DedupeStore | false;
+  unhandled?: UnhandledPolicy;
+  namespace?: string;
+  handlerTimeoutMs?: number | false;
+  bodyTimeoutMs?: number | false;
+  bodyIdleTimeoutMs?: number | false;
+  bodyBudget?: BodyBudget;
+}
+
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
 export function parseOptions(options: unknown, defaultStore: () => DedupeStore): ResolvedOptions {
-  const result = optionsSchema.safeParse(options);
-  if (!result.success) {
-    const issue = result.error.issues[0] as z.core.$ZodIssue;
-    const name = issue.path.length > 0 ? issue.path.map(String).join('.') : 'options';
-    const message =
-      issue.path[0] === 'provider'
-        ? 'createReceiver(): `provider` must be a provider built with providers.X(…), e.g. providers.stripe({ secret }).'
-        : issue.code === 'unrecognized_keys'
-        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, namespace, handlerTimeoutMs, bodyTimeoutMs, bodyIdleTimeoutMs, bodyBudget.`
-        : `createReceiver(): \`${name}\` ${issue.message}.`;
-    throw new WebhookError('misconfigured', message);
-  }
-  // zod checked the shapes; keep the user's own objects, not zod's copies: a copy of the provider
-  // drops `handshake`, `maxBodyBytes` and `toleranceSeconds`, and a copy of a class-based store
-  // loses the `this` its methods need.
-  const value = result.data;
-  const original = options as { provider: Provider; events?: EventSchemas; dedupe?: DedupeStore | false };
-  const provider = original.provider;
+  const value = checkOptions(options);
+  const provider = value.provider;
   const maxBodyBytes = value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const bodyBudget = (options as { bodyBudget?: BodyBudget }).bodyBudget ?? processBodyBudget;
+  const bodyBudget = value.bodyBudget ?? processBodyBudget;
   if (maxBodyBytes > bodyBudget.maxBytes) {
-    throw new WebhookError('misconfigured', `createReceiver(): \`maxBodyBytes\` is larger than the \`bodyBudget\` shared by all requests in flight, so the largest bodies could never be read; give a larger createBodyBudget({ maxBytes }).`);
+    throw misconfigured('createReceiver(): `maxBodyBytes` is larger than the `bodyBudget` shared by all requests in flight, so the largest bodies could never be read; give a larger createBodyBudget({ maxBytes }).');
   }
   return {
     provider,
-    events: toMap(original.events),
+    events: toMap(value.events),
     toleranceSeconds: value.toleranceSeconds,
     maxBodyBytes,
-    dedupe: original.dedupe === undefined ? defaultStore() : original.dedupe,
+    dedupe: value.dedupe === undefined ? defaultStore() : value.dedupe,
     unhandled: value.unhandled ?? 'ignore',
     namespace: value.namespace ?? provider.name,
     handlerTimeoutMs: value.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
@@ -116,6 +125,48 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     bodyIdleTimeoutMs: value.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
     bodyBudget,
   };
+}
+
+function checkOptions(options: unknown): CheckedOptions {
+  if (!isObject(options)) {
+    throw misconfigured('createReceiver(): pass an options object with at least `provider`, e.g. createReceiver({ provider: providers.stripe({ secret }) }).');
+  }
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(RULES, key));
+  if (unknown.length > 0) {
+    throw misconfigured(`createReceiver(): unknown option ${unknown.map((key) => `\`${key}\``).join(', ')}; the options are ${Object.keys(RULES).join(', ')}.`);
+  }
+  for (const [name, rule] of Object.entries(RULES)) {
+    const value = options[name];
+    if (value === undefined && name !== 'provider') continue;
+    if (!rule.valid(value)) throw misconfigured(`createReceiver(): \`${name}\` ${rule.fix}.`);
+  }
+  for (const [type, schema] of Object.entries((options.events ?? {}) as Record<string, unknown>)) {
+    if (!isStandardSchema(schema)) {
+      throw misconfigured(`createReceiver(): \`events.${type}\` ${RULES.events?.fix ?? ''}.`);
+    }
+  }
+  // The user's own objects are kept, never copies: a copy of a class-based store would lose the
+  // `this` its methods need.
+  return options as unknown as CheckedOptions;
+}
+
+/** Any Standard Schema v1: an object (zod, valibot) or a callable (arktype) with `~standard.validate`. */
+function isStandardSchema(value: unknown): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const props = (value as { '~standard'?: { validate?: unknown } })['~standard'];
+  return typeof props === 'object' && props !== null && typeof props.validate === 'function';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function hasFunctions(value: Record<string, unknown>, ...names: string[]): boolean {
+  return names.every((name) => typeof value[name] === 'function');
+}
+
+function misconfigured(message: string): WebhookError {
+  return new WebhookError('misconfigured', message);
 }
 
 function toMap(events: EventSchemas | undefined): ReadonlyMap<string, StandardSchemaV1> {

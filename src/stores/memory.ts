@@ -1,4 +1,5 @@
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import type { ClaimResult, DedupeStore } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -96,7 +97,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { r
 
 function positiveInteger(value: number, option: string): number {
   if (!Number.isInteger(value) || value <= 0) {
-    throw new WebhookError('misconfigured', `memoryStore(): \`${option}\` must be a positive integer; got ${String(value)}.`);
+    throw new WebhookError('misconfigured', `memoryStore(): \`${option}\` must be a positive integer; got ${kindOf(value)}.`);
   }
   return value;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { WebhookError } from '../core/errors.js';
+import { kindOf } from '../core/describe-value.js';
 import type { ClaimResult, DedupeStore } from './types.js';
 
 export interface RedisStoreOptions {
@@ -96,7 +97,7 @@ function script(client: Redis | Cluster, source: string): (key: string, ...args:
 function milliseconds(seconds: number, option: string): number {
   const ms = Math.round(seconds * 1000);
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || ms < 1) {
-    throw new WebhookError('misconfigured', `redisStore(): \`${option}\` must be a finite number of seconds ≥ 0.001; got ${String(seconds)}.`);
+    throw new WebhookError('misconfigured', `redisStore(): \`${option}\` must be a finite number of seconds ≥ 0.001; got ${kindOf(seconds)}.`);
   }
   return ms;
 }

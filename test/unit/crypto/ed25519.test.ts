@@ -3,12 +3,15 @@ import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isWebhookError } from '../../../src/core/errors.js';
 import { ed25519Backend, ed25519PublicKeyOf, ed25519Sign, ed25519Verify, setEd25519Backend, type Ed25519Backend } from '../../../src/crypto/ed25519.js';
+import { useTweetnacl } from '../../../src/crypto/tweetnacl.js';
 import { importPrivateKey, importPublicKey } from '../../../src/crypto/keys.js';
 import { providers } from '../../../src/providers/index.js';
 import type { Provider } from '../../../src/providers/types.js';
 import { loadVectors, type Vector } from '../../helpers/vectors.js';
 
 const BACKENDS: readonly Ed25519Backend[] = ['node', 'tweetnacl'];
+
+useTweetnacl();
 
 afterEach(() => {
   setEd25519Backend('auto');

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import { providers } from '../../../src/providers/index.js';
@@ -122,7 +122,7 @@ describe('importPublicKey()', () => {
   ];
   for (const [name, key] of forms) {
     it(`imports ${name}`, () => {
-      const imported = importPublicKey(key);
+      const imported = importPublicKey(key) as { raw: Uint8Array; keyObject: KeyObject };
       expect(Buffer.from(imported.raw).toString('hex')).toBe(PUBLIC_HEX);
       expect(imported.keyObject.asymmetricKeyType).toBe('ed25519');
       expect(imported.keyObject.type).toBe('public');
@@ -223,7 +223,7 @@ describe('importPrivateKey()', () => {
   ];
   for (const [name, key] of forms) {
     it(`imports ${name} as the RFC 8032 seed`, () => {
-      const imported = importPrivateKey(key);
+      const imported = importPrivateKey(key) as { seed: Uint8Array; keyObject: KeyObject };
       expect(Buffer.from(imported.seed).toString('hex')).toBe(SEED_HEX);
       const jwk = imported.keyObject.export({ format: 'jwk' });
       expect([imported.keyObject.type, imported.keyObject.asymmetricKeyType]).toEqual(['private', 'ed25519']);

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setEd25519Backend, type Ed25519Backend } from '../../../src/crypto/ed25519.js';
+import { useTweetnacl } from '../../../src/crypto/tweetnacl.js';
 import { ed25519 } from '../../../src/providers/ed25519.js';
 import { expectWebhookError, NOW, sampleBodies, tamper } from './support.js';
 
@@ -15,6 +16,8 @@ const naclSign = (message: string | Uint8Array, secretKey = PAIR.secretKey) => n
 
 const acme = (extra: Partial<Parameters<typeof ed25519>[0]> = {}) =>
   ed25519({ publicKey: hex(PAIR.publicKey), signatureHeader: 'x-acme-signature', ...extra });
+
+useTweetnacl();
 
 afterEach(() => {
   setEd25519Backend('auto');

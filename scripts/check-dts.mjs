@@ -1,0 +1,26 @@
+// The built .d.ts of every entry an edge or browser-typed project imports must compile with no
+// @types/node and no skipLibCheck (#15): `types: []`, lib ES2022 + DOM, as ESM and as CJS.
+// Node-only entries (node, express, fastify, redis, queue) are left out: their users have @types/node.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const entries = ['hookguard', 'hookguard/fetch', 'hookguard/lambda', 'hookguard/providers', 'hookguard/testing', 'hookguard/tweetnacl'];
+const dir = mkdtempSync(join(tmpdir(), 'hookguard-dts-'));
+try {
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'hookguard'), 'dir');
+  writeFileSync(join(dir, 'consumer.ts'), entries.map((entry, i) => `import * as e${i} from '${entry}';\nexport { e${i} };`).join('\n') + '\n');
+  const compilerOptions = { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+  for (const type of ['commonjs', 'module']) {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }));
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { stdio: 'inherit' });
+    console.log(`check-dts: ${entries.join(', ')} compile as ${type === 'module' ? 'ESM' : 'CJS'} with types: [] and no skipLibCheck`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
