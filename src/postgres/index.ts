@@ -7,3 +7,7 @@ export { postgresStore, type PostgresStore, type PostgresStoreOptions } from '..
 export { migrate, type MigrateOptions } from './migrate.js';
 export { schemaSql, type SchemaOptions } from './schema.js';
 export type { Queryable } from './queryable.js';
+export { queueReceiver, type QueueReceiverOptions, type DeliveryBoss, type BossJobOptions } from './queue-receiver.js';
+export { createWorker, type CreateWorkerOptions, type DeliveryWorker, type DeliveryJobResult, type WorkerBoss, type BossJob } from './create-worker.js';
+export { bossJobIdFor } from './job-id.js';
+export type { BossDeliveryJob } from './boss-job.js';
