@@ -10,10 +10,11 @@ export interface BossJob {
   data: unknown;
 }
 
-/** What `createWorker` needs of a started `PgBoss` (pg-boss 10). */
+/** What `createWorker` needs of a started `PgBoss` (pg-boss 10): fetch, complete, fail. */
 export interface WorkerBoss {
-  work(name: string, options: { batchSize: number; pollingIntervalSeconds?: number }, handler: (jobs: BossJob[]) => Promise<unknown>): Promise<string>;
-  offWork(options: { id: string }): Promise<void>;
+  fetch(name: string, options: { batchSize: number }): Promise<BossJob[] | null | undefined>;
+  complete(name: string, id: string, data: object): Promise<unknown>;
+  fail(name: string, id: string, data: object): Promise<unknown>;
 }
 
 export interface CreateWorkerOptions {
@@ -50,12 +51,12 @@ const CALLER = 'createWorker()';
  * after `expireInSeconds`. Make handlers idempotent by `delivery.id`.
  *
  * @example
- * const worker = await createWorker(receiver, { boss, queueName: 'webhooks', concurrency: 10 });
+ * const worker = createWorker(receiver, { boss, queueName: 'webhooks', concurrency: 10 });
  * process.on('SIGTERM', () => worker.close()); // finishes the jobs in hand
  */
-export async function createWorker<E extends EventSchemas | undefined>(receiver: Receiver<E>, options: CreateWorkerOptions): Promise<DeliveryWorker> {
+export function createWorker<E extends EventSchemas | undefined>(receiver: Receiver<E>, options: CreateWorkerOptions): DeliveryWorker {
   const pipeline = pipelineOf(receiver, CALLER);
-  if (typeof options !== 'object' || options === null || typeof options.boss !== 'object' || options.boss === null || typeof options.boss.work !== 'function') {
+  if (typeof options !== 'object' || options === null || typeof options.boss !== 'object' || options.boss === null || typeof options.boss.fetch !== 'function') {
     throw new WebhookError('misconfigured', `${CALLER}: \`boss\` must be a started PgBoss, e.g. const boss = new PgBoss(process.env.DATABASE_URL); await boss.start().`);
   }
   const { boss } = options;
@@ -65,7 +66,6 @@ export async function createWorker<E extends EventSchemas | undefined>(receiver:
     throw new WebhookError('misconfigured', `${CALLER}: \`concurrency\` must be an integer from 1 to 1000; got ${String(concurrency)}.`);
   }
   const provider = receiver.provider.name;
-  const running = new Set<Promise<unknown>>();
 
   async function run(job: BossJob): Promise<DeliveryJobResult> {
     const data = job.data;
@@ -81,23 +81,61 @@ export async function createWorker<E extends EventSchemas | undefined>(receiver:
     }
   }
 
-  const workOptions = { batchSize: 1, ...(options.pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds: options.pollingIntervalSeconds }) };
-  // pg-boss 10 runs one job at a time per work() call, so concurrency is that many calls.
-  const ids = await Promise.all(
-    Array.from({ length: concurrency }, () =>
-      boss.work(queueName, workOptions, (jobs) => {
-        const done = Promise.all(jobs.map(run)).then((results) => results[0]);
-        running.add(done);
-        void done.then(() => running.delete(done), () => running.delete(done));
-        return done;
-      }),
-    ),
-  );
+  const pollMs = (options.pollingIntervalSeconds ?? 2) * 1000;
+  if (!(pollMs >= 500) || !Number.isFinite(pollMs)) {
+    throw new WebhookError('misconfigured', `${CALLER}: \`pollingIntervalSeconds\` must be a number ≥ 0.5; got ${String(options.pollingIntervalSeconds)}.`);
+  }
+  let closing = false;
+  const idle = new Set<() => void>();
+  const sleep = () => new Promise<void>((resolve) => {
+    const timer = setTimeout(done, pollMs);
+    function done() {
+      clearTimeout(timer);
+      idle.delete(done);
+      resolve();
+    }
+    idle.add(done);
+  });
+
+  // One job at a time per slot, and the next fetch at once while there is work: pg-boss's own
+  // work() waits out its polling interval after every batch, which caps a worker at
+  // batchSize jobs per interval.
+  async function slot(): Promise<void> {
+    while (!closing) {
+      let jobs: BossJob[] | null | undefined;
+      try {
+        jobs = await boss.fetch(queueName, { batchSize: 1 });
+      } catch {
+        jobs = undefined; // Postgres unreachable: try again after the polling interval
+      }
+      const job = jobs?.[0];
+      if (job === undefined) {
+        await sleep();
+        continue;
+      }
+      let outcome: { ok: true; value: DeliveryJobResult } | { ok: false; error: unknown };
+      try {
+        outcome = { ok: true, value: await run(job) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+      // A failed complete/fail leaves the job active; pg-boss expires and retries it (at least once).
+      await (outcome.ok ? boss.complete(queueName, job.id, outcome.value) : boss.fail(queueName, job.id, errorData(outcome.error))).catch(() => {});
+    }
+  }
+  const slots = Array.from({ length: concurrency }, () => slot());
 
   return {
     async close() {
-      await Promise.all(ids.map((id) => boss.offWork({ id })));
-      while (running.size > 0) await Promise.allSettled([...running]);
+      closing = true;
+      for (const done of [...idle]) done();
+      await Promise.all(slots);
     },
   };
+}
+
+/** What a failed job keeps as its output (pg-boss stores it as jsonb). */
+function errorData(error: unknown): object {
+  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  return { message: String(error) };
 }

@@ -43,7 +43,7 @@ if (role === 'worker') {
       [id],
     );
   });
-  await createWorker(receiver, { boss, queueName: env.QUEUE as string, concurrency: Number(env.CONCURRENCY ?? 10), pollingIntervalSeconds: 0.5 });
+  createWorker(receiver, { boss, queueName: env.QUEUE as string, concurrency: Number(env.CONCURRENCY ?? 10), pollingIntervalSeconds: 0.5 });
   console.log('READY worker');
 } else {
   receiver.onAny(async ({ id, payload }) => {
