@@ -11,3 +11,5 @@ export { queueReceiver, type QueueReceiverOptions, type DeliveryBoss, type BossJ
 export { createWorker, type CreateWorkerOptions, type DeliveryWorker, type DeliveryJobResult, type WorkerBoss, type BossJob } from './create-worker.js';
 export { bossJobIdFor } from './job-id.js';
 export type { BossDeliveryJob } from './boss-job.js';
+export { deliveryLog, type DeliveryLog, type DeliveryLogOptions, type LoggedDelivery } from './delivery-log.js';
+export type { DeliveryOutcome } from './outcome.js';
