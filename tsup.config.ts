@@ -13,6 +13,7 @@ export default defineConfig({
     queue: 'src/queue/index.ts',
     providers: 'src/providers/index.ts',
     tweetnacl: 'src/crypto/tweetnacl.ts',
+    postgres: 'src/postgres/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
