@@ -27,7 +27,7 @@ export { WebhookError, isWebhookError, ERROR_STATUS, type WebhookErrorCode, type
 export { getHeader } from './core/headers.js';
 export type { DeliveryInput, ReceiveResult, HeadersLike, BodyLike, BodySource, BodyReadLimits } from './core/types.js';
 export { createBodyBudget, BodyBudget, DEFAULT_BODY_BUDGET_BYTES, type BodyTicket } from './core/body-budget.js';
-export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
+export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export type { DedupeStore, ClaimResult } from './stores/types.js';
 export { ed25519Backend, setEd25519Backend, type Ed25519Backend } from './crypto/ed25519.js';
 export type { SecretFormat, SecretInput } from './crypto/keys.js';

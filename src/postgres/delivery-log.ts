@@ -210,7 +210,24 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
   };
 }
 
-function fromRow(row: Record<string, any>): LoggedDelivery {
+/** A row of the log table as `pg` returns it (bytea → Buffer, timestamptz → Date, int8 selected as text). */
+interface DeliveryRow {
+  seq: string;
+  provider: string;
+  delivery_id: string | null;
+  type: string | null;
+  headers: Record<string, string>;
+  raw_body: Buffer;
+  received_at: Date;
+  duration_ms: number;
+  outcome: DeliveryOutcome;
+  status: number;
+  error_code: string | null;
+  replay_of: string | null;
+}
+
+function fromRow(record: Record<string, unknown>): LoggedDelivery {
+  const row = record as unknown as DeliveryRow;
   return {
     seq: row.seq,
     provider: row.provider,

@@ -5,7 +5,7 @@ import { WebhookError } from '../core/errors.js';
  * Client fits, and so do pg-compatible drivers (`@neondatabase/serverless` Pool).
  */
 export interface Queryable {
-  query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: any[]; rowCount: number | null }>;
+  query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
 }
 
 /** Throws `misconfigured` unless `pool` can run queries. */

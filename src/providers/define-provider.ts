@@ -133,7 +133,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
   /** Payloads decoded while verifying (a body timestamp), keyed by the delivery `verify` returned, so `parse` does not decode twice. */
   const decoded = new WeakMap<VerifiedDelivery, unknown>();
 
-  function decode(rawBody: Uint8Array, headers: HeadersLike): unknown {
+  function decode(rawBody: Uint8Array, _headers: HeadersLike): unknown {
     return decodeBody(rawBody, bodyFormat);
   }
 

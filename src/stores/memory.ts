@@ -23,7 +23,15 @@ const NO_OWNER = '';
  * @example
  * createReceiver({ provider, dedupe: memoryStore({ maxEntries: 50_000, ttlSeconds: 86_400 }) });
  */
-export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { readonly size: number } {
+/** The memory store answers synchronously: no `await` is needed when it is used directly. */
+export interface MemoryStore extends DedupeStore {
+  claim(key: string, owner?: string): ClaimResult;
+  complete(key: string, owner?: string): void;
+  release(key: string, owner?: string): void;
+  readonly size: number;
+}
+
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const maxEntries = positiveInteger(options.maxEntries ?? 100_000, 'maxEntries');
   const ttlMs = positiveInteger(options.ttlSeconds ?? 259_200, 'ttlSeconds') * 1000;
   const clock = options.clock ?? Date.now;

@@ -150,7 +150,7 @@ describe('postgresStore(): claim / complete / release', () => {
   it('200 concurrent claims of one id over 20 connections → exactly one "claimed"', async () => {
     const store = postgresStore({ pool, cleanupIntervalSeconds: 0 });
     for (let round = 0; round < 5; round++) {
-      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => store.claim(`race-${round}`, `owner-${i}`)));
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => Promise.resolve(store.claim(`race-${round}`, `owner-${i}`))));
       expect(answers.filter((answer) => answer === 'claimed')).toHaveLength(1);
       expect(answers.filter((answer) => answer === 'in_flight')).toHaveLength(199);
     }

@@ -140,7 +140,7 @@ describe('redisStore(): atomic across clients', () => {
     );
     try {
       const stores = clients.map((c) => redisStore({ client: c }));
-      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => (stores[i % 4] as (typeof stores)[0]).claim('race')));
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => Promise.resolve((stores[i % 4] as (typeof stores)[0]).claim('race'))));
       expect(answers.filter((a) => a === 'claimed')).toHaveLength(1);
       expect(answers.filter((a) => a === 'in_flight')).toHaveLength(199);
     } finally {
