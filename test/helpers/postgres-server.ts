@@ -1,6 +1,9 @@
+import pg from 'pg';
+import { migrate } from '../../src/postgres/index.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort, terminate, track } from './child-server.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,11 +27,6 @@ export interface PostgresServer {
 export const INSTALL_HINT =
   'PostgreSQL is not installed, and the Postgres tests need a real server (they do not skip). ' +
   'Install it: `apt-get install postgresql` (Debian/Ubuntu) or `brew install postgresql` (macOS).';
-
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 /** The folder holding `initdb` and `postgres`: PG_BIN, Debian's /usr/lib/postgresql/<newest>/bin, or PATH. */
 export function postgresBin(): string {
@@ -101,18 +99,6 @@ export async function startPostgres(): Promise<PostgresServer> {
   throw lastError;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function launch(bin: string, data: string, socketDir: string, port: number): Promise<ChildProcess> {
   const settings = [
     'listen_addresses=127.0.0.1', `port=${port}`, `unix_socket_directories=${socketDir}`, 'fsync=off',
@@ -120,7 +106,7 @@ async function launch(bin: string, data: string, socketDir: string, port: number
   ];
   const [cmd, args] = asPostgres(join(bin, 'postgres'), ['-D', data, ...settings.flatMap((setting) => ['-c', setting])]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  track(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
@@ -150,11 +136,25 @@ async function accepts(bin: string, port: number): Promise<boolean> {
   return spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres']).status === 0;
 }
 
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    running.delete(child);
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
+export interface MigratedPostgres {
+  server: PostgresServer;
+  pool: pg.Pool;
+  /** Ends the pool, then stops the server and removes its data. */
+  close(): Promise<void>;
+}
+
+/** A server of the test file's own with hookguard's tables created, and a pool of `max` connections to it. */
+export async function startMigratedPostgres(max: number): Promise<MigratedPostgres> {
+  const server = await startPostgres();
+  const pool = new pg.Pool({ connectionString: server.url, max });
+  pool.on('error', () => {}); // a connection dropped by a test's restart; the next query reconnects
+  await migrate(pool);
+  return {
+    server,
+    pool,
+    async close() {
+      await pool.end();
+      await server.destroy();
+    },
+  };
 }

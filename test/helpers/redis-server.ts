@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort, terminate, track } from './child-server.js';
 
 /**
  * A real `redis-server` of the test's own, on a free loopback port, with no persistence.
@@ -19,11 +20,6 @@ export interface RedisServer {
 export const INSTALL_HINT =
   'redis-server is not installed, and the Redis tests need a real one (they do not skip). ' +
   'Install it: `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS).';
-
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 /** Throws with the install hint when `redis-server` is not on PATH. */
 export function assertRedisInstalled(): void {
@@ -57,25 +53,13 @@ export async function startRedis(): Promise<RedisServer> {
 }
 
 /** A port the kernel just gave us on 127.0.0.1 (redis-server has no `--port 0`). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function launch(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  running.add(child);
+  track(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
@@ -110,14 +94,5 @@ function ping(port: number): Promise<boolean> {
       reply += chunk.toString();
       if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
     });
-  });
-}
-
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => {
-    running.delete(child);
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
   });
 }

@@ -4,26 +4,23 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiver, providers } from '../../src/index.js';
 import { expressMiddleware } from '../../src/adapters/express.js';
-import { deliveryLog, migrate, postgresStore } from '../../src/postgres/index.js';
+import { deliveryLog, postgresStore } from '../../src/postgres/index.js';
 import { signRequest } from '../../src/testing/index.js';
-import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { startMigratedPostgres, type MigratedPostgres } from '../helpers/postgres-server.js';
 
 const SECRET = 'whsec_' + Buffer.from('delivery-log-secret-delivery-log').toString('base64');
 const provider = providers.standardWebhooks({ secret: SECRET });
 
-let server: PostgresServer;
+let db: MigratedPostgres;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  server = await startPostgres();
-  pool = new pg.Pool({ connectionString: server.url, max: 4 });
-  pool.on('error', () => {});
-  await migrate(pool);
+  db = await startMigratedPostgres(4);
+  ({ pool } = db);
 }, 60_000);
 
 afterAll(async () => {
-  await pool?.end();
-  await server?.destroy();
+  await db?.close();
 });
 
 describe('deliveryLog(): every verified delivery kept; failed ones listed and re-run', () => {

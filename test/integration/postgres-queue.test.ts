@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,10 @@ import { z } from 'zod';
 import { createReceiver, providers, type WebhookError } from '../../src/index.js';
 import { bossJobIdFor, createWorker, queueReceiver, type BossDeliveryJob, type QueueReceiverOptions } from '../../src/postgres/index.js';
 import { signRequest } from '../../src/testing/index.js';
-import { startPostgresApp, type AppProcess } from '../helpers/postgres-app-process.js';
+import { startApp, type AppProcess } from '../helpers/app-process.js';
+
+const POSTGRES_APP = fileURLToPath(new URL('../helpers/postgres-app.ts', import.meta.url));
+const startPostgresApp = (env: Record<string, string>): Promise<AppProcess> => startApp(env, POSTGRES_APP);
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 
 const SECRET = 'whsec_' + Buffer.from('pg-boss-mode-secret-pg-boss-mode').toString('base64');

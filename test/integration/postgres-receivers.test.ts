@@ -1,23 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../src/index.js';
-import { migrate } from '../../src/postgres/index.js';
 import { signRequest } from '../../src/testing/index.js';
-import { startPostgresApp, type AppProcess } from '../helpers/postgres-app-process.js';
-import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { startApp, type AppProcess } from '../helpers/app-process.js';
+
+const POSTGRES_APP = fileURLToPath(new URL('../helpers/postgres-app.ts', import.meta.url));
+const startPostgresApp = (env: Record<string, string>): Promise<AppProcess> => startApp(env, POSTGRES_APP);
+import { startMigratedPostgres, type MigratedPostgres, type PostgresServer } from '../helpers/postgres-server.js';
 
 const SECRET = 'whsec_' + Buffer.from('two-instances-one-postgres-secrt').toString('base64');
 const provider = providers.standardWebhooks({ secret: SECRET });
 
+let db: MigratedPostgres;
 let server: PostgresServer;
 let pool: pg.Pool;
 let apps: AppProcess[] = [];
 
 beforeAll(async () => {
-  server = await startPostgres();
-  pool = new pg.Pool({ connectionString: server.url, max: 4 });
-  pool.on('error', () => {});
-  await migrate(pool);
+  db = await startMigratedPostgres(4);
+  ({ server, pool } = db);
   await pool.query('CREATE TABLE attempts (id text PRIMARY KEY, n int NOT NULL)');
   // Two receivers, as behind a load balancer: separate processes, one Postgres.
   apps = await Promise.all([1, 2].map(() => startPostgresApp({ ROLE: 'store', DATABASE_URL: server.url, SECRET, DELAY_MS: '40' })));
@@ -25,8 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(apps.map((app) => app.kill()));
-  await pool?.end();
-  await server?.destroy();
+  await db?.close();
 });
 
 interface Answer {

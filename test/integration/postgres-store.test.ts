@@ -3,21 +3,18 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, postgresStore, schemaSql } from '../../src/postgres/index.js';
 import { codeOf } from '../helpers/webhook-error.js';
-import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
+import { startMigratedPostgres, type MigratedPostgres } from '../helpers/postgres-server.js';
 
-let server: PostgresServer;
+let db: MigratedPostgres;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  server = await startPostgres();
-  pool = new pg.Pool({ connectionString: server.url, max: 20 });
-  pool.on('error', () => {});
-  await migrate(pool);
+  db = await startMigratedPostgres(20);
+  ({ pool } = db);
 }, 60_000);
 
 afterAll(async () => {
-  await pool?.end();
-  await server?.destroy();
+  await db?.close();
 });
 
 beforeEach(async () => {
