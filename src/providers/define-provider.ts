@@ -8,7 +8,7 @@ import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SignatureCheck } from './signature-check.js';
 import { signatureList, type SignatureEntry, type SignatureHeaderFormat } from './signature-header.js';
-import type { ParsedDelivery, Provider, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
+import type { ParsedDelivery, Provider, ProviderTypes, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -118,7 +118,7 @@ export function validTolerance(value: number | undefined, option = 'toleranceSec
  *   signatureFormat: prefixedSignature('sha256='), checks: [hmacCheck({ keys, algorithm: 'sha256', encoding: 'hex' })],
  *   signedContent: ({ body }) => [body] });
  */
-export function defineProvider(spec: ProviderSpec): Provider {
+export function defineProvider<T extends ProviderTypes = ProviderTypes>(spec: ProviderSpec): Provider<T> {
   if (spec.checks.length === 0) {
     throw new WebhookError('misconfigured', `The ${spec.name} provider needs a secret or a public key to verify with.`);
   }
@@ -278,7 +278,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
     return { headers, body: signedBody };
   }
 
-  const provider: Provider = { name: spec.name, verify, parse, sign };
+  const provider: Provider<T> = { name: spec.name, verify, parse, sign };
   if (tolerance !== undefined) (provider as { toleranceSeconds?: number }).toleranceSeconds = tolerance;
   if (spec.maxBodyBytes !== undefined) (provider as { maxBodyBytes?: number }).maxBodyBytes = spec.maxBodyBytes;
   if (spec.handshake) provider.handshake = spec.handshake;

@@ -4,7 +4,8 @@ import { WebhookError } from '../core/errors.js';
 import { textResult } from '../core/result.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { Provider } from './types.js';
+import type { SlackEvents } from '../catalogs/slack.js';
+import type { Provider, ProviderTypes } from './types.js';
 
 export interface SlackOptions {
   /** The app's Signing Secret (Basic Information page); an array while rotating. */
@@ -22,8 +23,8 @@ export interface SlackOptions {
  * @example
  * const provider = providers.slack({ signingSecret: process.env.SLACK_SIGNING_SECRET! });
  */
-export function slack(options: SlackOptions): Provider {
-  return hmac({
+export function slack(options: SlackOptions): Provider<ProviderTypes<SlackEvents>> {
+  return hmac<SlackEvents>({
     name: 'slack',
     secret: options?.signingSecret,
     secretOption: 'signingSecret',

@@ -4,7 +4,7 @@ import { importPrivateKey, importPublicKeys, importSecrets, type SecretInput } f
 import { defineProvider } from './define-provider.js';
 import { ed25519Check, hmacCheck, type SignatureCheck } from './signature-check.js';
 import { versionedSignatureList } from './signature-header.js';
-import type { Provider } from './types.js';
+import type { EventCatalog, Provider, ProviderTypes } from './types.js';
 
 export interface StandardWebhooksOptions {
   /** `whsec_<base64>` (or bare base64) secret(s) for `v1` HMAC signatures. */
@@ -26,8 +26,9 @@ export interface StandardWebhooksOptions {
  *
  * @example
  * const provider = providers.standardWebhooks({ secret: process.env.WEBHOOK_SECRET! }); // whsec_…
+ * // Your own sender's events, typed without schemas: standardWebhooks<{ 'order.created': Order }>({ … })
  */
-export function standardWebhooks(options: StandardWebhooksOptions): Provider {
+export function standardWebhooks<Events extends EventCatalog | undefined = undefined>(options: StandardWebhooksOptions): Provider<ProviderTypes<Events, string>> {
   const prefix = options.headerPrefix ?? 'webhook';
   if (prefix !== 'webhook' && prefix !== 'svix') {
     throw new WebhookError('misconfigured', `\`headerPrefix\` must be 'webhook' or 'svix'; got ${JSON.stringify(prefix)}.`);

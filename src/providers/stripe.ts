@@ -2,7 +2,8 @@ import { pickString } from '../core/body.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import { keyValueSignatureList } from './signature-header.js';
-import type { Provider } from './types.js';
+import type { StripeEvents } from '../catalogs/stripe.js';
+import type { EventCatalog, Provider, ProviderTypes } from './types.js';
 
 export interface StripeOptions {
   /** The endpoint's signing secret (`whsec_…`), used whole as UTF-8 (not base64-decoded); an array while rotating. */
@@ -19,13 +20,13 @@ export interface StripeOptions {
  * @example
  * const provider = providers.stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! });
  */
-export function stripe(options: StripeOptions): Provider {
-  return stripeScheme('stripe', 'stripe-signature', options);
+export function stripe(options: StripeOptions): Provider<ProviderTypes<StripeEvents, string>> {
+  return stripeScheme<StripeEvents>('stripe', 'stripe-signature', options);
 }
 
 /** Stripe's scheme under another sender's name and header (Mux signs exactly this way). */
-export function stripeScheme(name: string, signatureHeader: string, options: StripeOptions): Provider {
-  return hmac({
+export function stripeScheme<Events extends EventCatalog | undefined = undefined>(name: string, signatureHeader: string, options: StripeOptions): Provider<ProviderTypes<Events, string>> {
+  return hmac<Events, string>({
     name,
     secret: options?.secret,
     signatureHeader,
