@@ -21,4 +21,7 @@ interface Interactions {
 type WebhookEvents = { [Body in APIWebhookEventBody as `${Body['type']}`]: APIWebhookEventBase<ApplicationWebhookType.Event, Body> };
 
 /** Discord's interactions and webhook events, from `discord-api-types` (API v10). */
-export type DiscordEvents = IfInstalled<APIWebhookEventBody, Interactions & WebhookEvents>;
+export interface DiscordEvents extends Interactions, WebhookEvents {}
+
+/** What the `discord` preset carries: the catalog, or none when `discord-api-types` is not installed. */
+export type DiscordCatalog = IfInstalled<APIWebhookEventBody, DiscordEvents>;

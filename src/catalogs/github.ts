@@ -23,4 +23,7 @@ type Actions = { [Id in OperationId as EmitterName<Id>]: Payload<Id> };
 type Parents = { [Event in ParentEvent<OperationId> as Snake<Event>]: Payload<Extract<OperationId, `${Event}/${string}`>> };
 
 /** GitHub's webhook events by name, from `@octokit/openapi-webhooks-types` (GitHub's OpenAPI description). */
-export type GitHubEvents = IfInstalled<operations, Actions & Parents>;
+export interface GitHubEvents extends Actions, Parents {}
+
+/** What the `github` preset carries: the catalog, or none when the types package is not installed. */
+export type GitHubCatalog = IfInstalled<operations, GitHubEvents>;

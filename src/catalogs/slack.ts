@@ -74,4 +74,7 @@ interface TopLevel {
 }
 
 /** Slack's Events API events (by `event.type`), interactivity payloads (by `type`) and slash commands (by `/command`). */
-export type SlackEvents = IfInstalled<SlackEvent, EventCallbacks & TopLevel>;
+export interface SlackEvents extends EventCallbacks, TopLevel {}
+
+/** What the `slack` preset carries: the catalog, or none when `@slack/types` is not installed. */
+export type SlackCatalog = IfInstalled<SlackEvent, SlackEvents>;

@@ -3,7 +3,7 @@ import { successResult } from '../core/result.js';
 import type { ReceiveResult } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { ed25519 } from './ed25519.js';
-import type { DiscordEvents } from '../catalogs/discord.js';
+import type { DiscordCatalog } from '../catalogs/discord.js';
 import type { Provider, ProviderTypes } from './types.js';
 
 export interface DiscordOptions {
@@ -32,8 +32,8 @@ const INTERACTION_TYPES: Readonly<Record<number, string>> = {
  * @example
  * const provider = providers.discord({ publicKey: process.env.DISCORD_PUBLIC_KEY! });
  */
-export function discord(options: DiscordOptions): Provider<ProviderTypes<DiscordEvents>> {
-  return ed25519<DiscordEvents>({
+export function discord(options: DiscordOptions): Provider<ProviderTypes<DiscordCatalog>> {
+  return ed25519<DiscordCatalog>({
     name: 'discord',
     publicKey: options?.publicKey,
     privateKey: options?.privateKey,

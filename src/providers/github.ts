@@ -4,7 +4,7 @@ import { WebhookError } from '../core/errors.js';
 import { getHeader } from '../core/headers.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { GitHubEvents } from '../catalogs/github.js';
+import type { GitHubCatalog } from '../catalogs/github.js';
 import type { Provider, ProviderTypes } from './types.js';
 
 export interface GitHubOptions {
@@ -23,12 +23,12 @@ export interface GitHubOptions {
  * @example
  * const provider = providers.github({ secret: process.env.GITHUB_WEBHOOK_SECRET! });
  */
-export function github(options: GitHubOptions): Provider<ProviderTypes<GitHubEvents, string>> {
+export function github(options: GitHubOptions): Provider<ProviderTypes<GitHubCatalog, string>> {
   const algorithm = options?.algorithm ?? 'sha256';
   if (algorithm !== 'sha256' && algorithm !== 'sha1') {
     throw new WebhookError('misconfigured', `github(): \`algorithm\` must be 'sha256' (default) or 'sha1'; got ${JSON.stringify(algorithm)}.`);
   }
-  return hmac<GitHubEvents, string>({
+  return hmac<GitHubCatalog, string>({
     name: 'github',
     secret: options?.secret,
     algorithm,

@@ -4,7 +4,7 @@ import { WebhookError } from '../core/errors.js';
 import { textResult } from '../core/result.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { SlackEvents } from '../catalogs/slack.js';
+import type { SlackCatalog } from '../catalogs/slack.js';
 import type { Provider, ProviderTypes } from './types.js';
 
 export interface SlackOptions {
@@ -23,8 +23,8 @@ export interface SlackOptions {
  * @example
  * const provider = providers.slack({ signingSecret: process.env.SLACK_SIGNING_SECRET! });
  */
-export function slack(options: SlackOptions): Provider<ProviderTypes<SlackEvents>> {
-  return hmac<SlackEvents>({
+export function slack(options: SlackOptions): Provider<ProviderTypes<SlackCatalog>> {
+  return hmac<SlackCatalog>({
     name: 'slack',
     secret: options?.signingSecret,
     secretOption: 'signingSecret',

@@ -2,7 +2,7 @@ import { pickString } from '../core/body.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import { keyValueSignatureList } from './signature-header.js';
-import type { StripeEvents } from '../catalogs/stripe.js';
+import type { StripeCatalog } from '../catalogs/stripe.js';
 import type { EventCatalog, Provider, ProviderTypes } from './types.js';
 
 export interface StripeOptions {
@@ -20,8 +20,8 @@ export interface StripeOptions {
  * @example
  * const provider = providers.stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! });
  */
-export function stripe(options: StripeOptions): Provider<ProviderTypes<StripeEvents, string>> {
-  return stripeScheme<StripeEvents>('stripe', 'stripe-signature', options);
+export function stripe(options: StripeOptions): Provider<ProviderTypes<StripeCatalog, string>> {
+  return stripeScheme<StripeCatalog>('stripe', 'stripe-signature', options);
 }
 
 /** Stripe's scheme under another sender's name and header (Mux signs exactly this way). */

@@ -41,7 +41,10 @@ export type AnyPayload<E extends EventSchemas | undefined, C = undefined> = unde
 export type AnyProviderTypes = ProviderTypes<any, any>;
 
 /** The type of `delivery.id` a provider promises: `string` where its sender always sends one. */
-type IdOf<T extends ProviderTypes> = 0 extends 1 & T['id'] ? string | undefined : T['id'];
+// `infer`, not `T['id']`: that one is resolved through T's constraint (`string | undefined`) and never seen as `any`.
+type IdOf<T extends ProviderTypes> = T extends { readonly id: infer Id } ? (IsAny<Id> extends true ? string | undefined : Id) : never;
+
+type IsAny<X> = 0 extends 1 & X ? true : false;
 
 /**
  * A schema's output type: its `~standard.types.output` (zod, valibot, arktype declare it), or,
@@ -90,13 +93,6 @@ export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;
 
 export type UnhandledPolicy = 'ignore' | 'reject';
 
-/** Something the receiver noticed that is likely a mistake but needs no refusal (an event name the sender never sends). */
-export interface ReceiverWarning {
-  /** `unknown_event_type`: `on()` named a type missing from the provider's event catalog. */
-  code: string;
-  message: string;
-}
-
 export interface ReceiverOptions<E extends EventSchemas | undefined = undefined, T extends ProviderTypes = ProviderTypes> {
   /** A preset with an event catalog (GitHub, Stripe, Slack, Discord, Clerk) types `on()` names and payloads. */
   provider: Provider<T>;
@@ -105,8 +101,6 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined,
    * With a catalog preset, a schema's output overrides the catalog's type for its name.
    */
   events?: E;
-  /** Where warnings go, each reported once (default: `process.emitWarning`, or `console.warn` where there is no `process`). */
-  onWarning?: (warning: ReceiverWarning) => void;
   /** Overrides the provider's replay window (seconds, > 0; `Infinity` turns it off explicitly). */
   toleranceSeconds?: number;
   /** Largest body accepted, decoded size included; default 1 MiB (the GitHub preset: 25 MiB). */
