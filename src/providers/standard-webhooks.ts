@@ -51,7 +51,7 @@ export function standardWebhooks<Events extends EventCatalog | undefined = undef
       }),
     );
   }
-  const provider = defineProvider({
+  const provider = defineProvider<ProviderTypes<Events, string>>({
     name: options.name ?? (prefix === 'svix' ? 'svix' : 'standard-webhooks'),
     signatureHeader: `${prefix}-signature`,
     signatureFormat: versionedSignatureList(' ', ','),
