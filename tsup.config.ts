@@ -11,6 +11,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     redis: 'src/stores/redis.ts',
     queue: 'src/queue/index.ts',
+    catalogs: 'src/catalogs/names/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -8,6 +8,8 @@ export { createReceiver } from './receiver/create-receiver.js';
 export { reply, type Reply, type ReplyOptions } from './receiver/reply.js';
 export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, AnyPayload, AnyProviderTypes, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
+export type { Logger, LogFields } from './receiver/logger.js';
+export type { KnownEvents } from './catalogs/names/known-events.js';
 export type { GitHubEvents, StripeEvents, SlackEvents, SlackEventCallback, SlackSlashCommand, SlackInteraction, SlackViewInteraction, SlackBlockActions, DiscordEvents, ClerkEvents } from './catalogs/index.js';
 export { providers } from './providers/index.js';
 export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';

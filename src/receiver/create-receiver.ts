@@ -6,6 +6,7 @@ import { Lifecycle } from './lifecycle.js';
 import { PIPELINE } from './pipeline.js';
 import { asWebhookError, createPipeline } from './receive.js';
 import { Router } from './router.js';
+import { createNameCheck } from './name-check.js';
 import type { Provider, ProviderTypes } from '../providers/types.js';
 import type { EventSchemas, Handler, Receiver, ReceiverOptions } from './types.js';
 
@@ -26,9 +27,11 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
   const router = new Router();
   const pipeline = createPipeline(resolved, router);
   const lifecycle = new Lifecycle();
+  const checkName = createNameCheck(resolved.provider.name, resolved.knownEvents, resolved.events, resolved.logger);
 
   const receiver: Receiver<E, T> = {
     on(type, handler) {
+      checkName(type);
       router.on(type, handler as never);
       return receiver;
     },

@@ -4,6 +4,8 @@ import type { DedupeStore } from '../stores/types.js';
 import type { Provider } from '../providers/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { EventSchemas, UnhandledPolicy } from './types.js';
+import type { KnownEvents } from '../catalogs/names/known-events.js';
+import { resolveLogger, type Logger } from './logger.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Longer than any major sender waits for an answer (GitHub 10 s, Stripe 20 s, Svix 15 s): only a hung handler meets it. */
@@ -44,6 +46,14 @@ const optionsSchema = z.strictObject({
   namespace: z.string().min(1, { error: 'must be a non-empty string (e.g. a tenant id)' }).max(200, { error: 'must be at most 200 characters' }).optional(),
   handlerTimeoutMs: milliseconds,
   bodyTimeoutMs: milliseconds,
+  logger: z
+    .union([z.literal(false), z.object({ debug: fn, info: fn, warn: fn, error: fn })], {
+      error: 'must be a logger with debug, info, warn and error methods (console, pino, winston) or false to log nothing',
+    })
+    .optional(),
+  knownEvents: z
+    .object({ has: fn }, { error: "must have a has(name) method: a Set<string>, or a list from 'hookguard/catalogs' (githubEventNames, …)" })
+    .optional(),
 });
 
 /** Any Standard Schema v1: an object (zod, valibot) or a callable (arktype) with `~standard.validate`. */
@@ -67,6 +77,10 @@ export interface ResolvedOptions {
   handlerTimeoutMs: number | false;
   /** Adapters that read a stream give up on a body after this long: 408 `body_timeout`; false: no limit. */
   bodyTimeoutMs: number | false;
+  /** Where warnings and delivery notes go (`resolveLogger`). */
+  logger: Logger;
+  /** The names `on()` checks against, when given. */
+  knownEvents: KnownEvents | undefined;
 }
 
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
@@ -79,7 +93,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
       issue.path[0] === 'provider'
         ? 'createReceiver(): `provider` must be a provider built with providers.X(…), e.g. providers.stripe({ secret }).'
         : issue.code === 'unrecognized_keys'
-        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, namespace, handlerTimeoutMs, bodyTimeoutMs.`
+        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, namespace, handlerTimeoutMs, bodyTimeoutMs, logger, knownEvents.`
         : `createReceiver(): \`${name}\` ${issue.message}.`;
     throw new WebhookError('misconfigured', message);
   }
@@ -87,7 +101,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
   // drops `handshake`, `maxBodyBytes` and `toleranceSeconds`, and a copy of a class-based store
   // loses the `this` its methods need.
   const value = result.data;
-  const original = options as { provider: Provider; events?: EventSchemas; dedupe?: DedupeStore | false };
+  const original = options as { provider: Provider; events?: EventSchemas; dedupe?: DedupeStore | false; logger?: Logger | false; knownEvents?: KnownEvents };
   const provider = original.provider;
   return {
     provider,
@@ -99,6 +113,8 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     namespace: value.namespace ?? provider.name,
     handlerTimeoutMs: value.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
     bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    logger: resolveLogger(original.logger),
+    knownEvents: original.knownEvents,
   };
 }
 

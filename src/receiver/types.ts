@@ -3,6 +3,8 @@ import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { Provider, ProviderTypes } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import type { Logger } from './logger.js';
+import type { KnownEvents } from '../catalogs/names/known-events.js';
 
 /** Event type → schema of its payload (zod 4, valibot, arktype: any Standard Schema v1). */
 export type EventSchemas = Record<string, StandardSchemaV1>;
@@ -127,6 +129,27 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined,
    * is closed. Stops slow-drip senders from holding connections open.
    */
   bodyTimeoutMs?: number | false;
+  /**
+   * Where hookguard writes (the common shape: console, pino, winston). Default: silent, except
+   * warnings of a misconfiguration, to `console.warn`; `false`: nothing. Written today: a warning
+   * for an `on()` name no delivery will carry (see `knownEvents`), and `ignored` deliveries — the
+   * first of each type at info, the rest at debug.
+   *
+   * @example
+   * createReceiver({ provider, logger: console });   // also shows ignored deliveries
+   * createReceiver({ provider, logger: false });     // nothing, not even warnings
+   */
+  logger?: Logger | false;
+  /**
+   * The event names the sender sends, at run time: `on()` with any other name (a typo from plain
+   * JavaScript, a cast) warns once through `logger`. The catalogs' lists are in `hookguard/catalogs`;
+   * any `Set<string>` works for your own sender. The `events` map's names count as known.
+   *
+   * @example
+   * import { githubEventNames } from 'hookguard/catalogs';
+   * createReceiver({ provider: providers.github({ secret }), knownEvents: githubEventNames });
+   */
+  knownEvents?: KnownEvents;
 }
 
 export interface CloseOptions {
