@@ -72,6 +72,11 @@ export interface ProviderSpec {
   idHeader?: string;
   /** The id header is part of the signed content, so its absence is `missing_header`. */
   idSigned?: boolean;
+  /**
+   * The sender always sends an id (the preset types `delivery.id` as `string`): a delivery without
+   * one is refused, `missing_header` for `idHeader`, else `invalid_body`, naming where it belongs.
+   */
+  idRequired?: { where: string };
   /** Header holding the event type (GitHub, Shopify); written by `sign` from `SignInput.type`. */
   typeHeader?: string;
   /** Replay window for schemes that sign a timestamp. Default 300; must be > 0 (`Infinity` disables explicitly). */
@@ -246,6 +251,9 @@ export function defineProvider<T extends ProviderTypes = ProviderTypes>(spec: Pr
     const parsed: ParsedDelivery = { payload };
     const id = (spec.idHeader !== undefined ? getHeader(verified.headers, spec.idHeader) : undefined) ?? spec.locateId?.(payload, verified.headers);
     if (id !== undefined && id !== '') parsed.id = id;
+    else if (spec.idRequired !== undefined) {
+      throw new WebhookError(spec.idHeader !== undefined ? 'missing_header' : 'invalid_body', `The delivery has no id (${spec.idRequired.where}): ${spec.name} always sends one, and hookguard deduplicates on it.`);
+    }
     if (spec.describe) {
       Object.assign(parsed, spec.describe(payload, verified.headers));
     } else {

@@ -35,6 +35,7 @@ export function github(options: GitHubOptions): Provider<ProviderTypes<GitHubCat
     signatureHeader: algorithm === 'sha256' ? 'x-hub-signature-256' : 'x-hub-signature',
     signaturePrefix: `${algorithm}=`,
     idHeader: 'x-github-delivery',
+    idRequired: { where: 'the X-GitHub-Delivery header' },
     maxBodyBytes: 25 * 1024 * 1024,
     bodyFormat: 'json-or-payload',
     describe(payload, headers) {

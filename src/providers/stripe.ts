@@ -35,6 +35,7 @@ export function stripeScheme<Events extends EventCatalog | undefined = undefined
     signedContent: ({ timestamp, body }) => [`${timestamp}.`, body],
     toleranceSeconds: options?.toleranceSeconds,
     locateId: (payload) => pickString(payload, ['id']),
+    idRequired: { where: "the event's `id`" },
     locateType: (payload) => pickString(payload, ['type']),
     signHeaders: () => ({ 'content-type': 'application/json' }),
   });
