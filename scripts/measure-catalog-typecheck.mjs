@@ -33,6 +33,10 @@ const receiver = createReceiver({ provider: providers.github({ secret: 's' }) })
 receiver.on('issues.opened', ({ payload }) => payload.issue.number + 1);
 receiver.on('pull_request', ({ payload }) => payload.pull_request.title.length);
 `],
+  'hookguard, untyped preset (baseline)': [[], `import { createReceiver, providers } from 'hookguard';
+const receiver = createReceiver({ provider: providers.shopify({ secret: 's' }) });
+receiver.on('orders/create', ({ payload }) => payload);
+`],
   '@octokit/webhooks': [['@octokit/webhooks'], `import { Webhooks } from '@octokit/webhooks';
 const webhooks = new Webhooks({ secret: 's' });
 webhooks.on('issues.opened', ({ payload }) => payload.issue.number + 1);
@@ -49,20 +53,27 @@ createReceiver({ provider: providers.clerk({ secret: 's' }) }).on('user.created'
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const pick = (text, label) => Number(new RegExp(`^${label}:\\s+([\\d.]+)`, 'm').exec(text)?.[1]);
+// Runs are interleaved (every project once per round) so that a busy machine slows all alike.
 try {
+  const rows = new Map();
   for (const [name, [packages, source]] of Object.entries(projects)) {
     const dir = join(scratch, name.replace(/\W+/g, '-'));
     mkdirSync(dir);
     install(dir, packages);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     writeFileSync(join(dir, 'index.ts'), source);
-    const rows = [];
-    for (let i = 0; i < runs; i++) {
+    rows.set(name, { dir, runs: [] });
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const { dir, runs: done } of rows.values()) {
       const out = execFileSync(process.execPath, [tsc, '-p', dir, '--extendedDiagnostics'], { encoding: 'utf8' });
-      rows.push({ files: pick(out, 'Files'), memoryMB: Math.round(pick(out, 'Memory used') / 1024), checkS: pick(out, 'Check time'), totalS: pick(out, 'Total time'), instantiations: pick(out, 'Instantiations'), types: pick(out, 'Types') });
+      done.push({ files: pick(out, 'Files'), memoryMB: Math.round(pick(out, 'Memory used') / 1024), checkS: pick(out, 'Check time'), totalS: pick(out, 'Total time'), instantiations: pick(out, 'Instantiations'), types: pick(out, 'Types') });
     }
-    const checks = rows.map((r) => r.checkS).sort((a, b) => a - b);
-    console.log(`${name}: files ${rows[0].files}, types ${rows[0].types}, instantiations ${rows[0].instantiations}, memory ${rows.map((r) => r.memoryMB).join('/')} MB, check ${checks.join('/')} s (median ${checks[Math.floor(runs / 2)]}), total ${rows.map((r) => r.totalS).join('/')} s`);
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  for (const [name, { runs: done }] of rows) {
+    const first = done[0];
+    console.log(`${name}: files ${first.files}, types ${first.types}, instantiations ${first.instantiations}, memory ${median(done.map((r) => r.memoryMB))} MB, check ${done.map((r) => r.checkS).join('/')} s (median ${median(done.map((r) => r.checkS))}), total median ${median(done.map((r) => r.totalS))} s`);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

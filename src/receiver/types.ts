@@ -27,9 +27,13 @@ export type EventType<E extends EventSchemas | undefined, C = undefined> = undef
 /** The payload type a handler for `K` receives: its schema's output, else its catalog type, else `unknown`. */
 export type PayloadOf<E extends EventSchemas | undefined, K extends string, C = undefined> = K extends SchemaNames<E>
   ? SchemaOutput<NonNullable<E>[K]>
-  : K extends CatalogNames<C>
-    ? NonNullable<C>[K & keyof NonNullable<C>]
-    : unknown;
+  : undefined extends C
+    ? unknown
+    : CatalogPayload<C, K>;
+
+// No `K & keyof C`: over K's constraint (every catalog name) that intersection is a cross product
+// of two 323-name unions, which TypeScript refuses as too complex.
+type CatalogPayload<C, K extends string> = K extends keyof C ? C[K] : unknown;
 
 /** What `onAny` receives: the union of the catalog's payloads and the schemas' outputs; `unknown` without a catalog. */
 export type AnyPayload<E extends EventSchemas | undefined, C = undefined> = undefined extends C
