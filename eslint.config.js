@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // Type tests declare values only to read their types.
+    files: ['test/types/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
+  {
     files: ['src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -14,6 +14,7 @@ export default defineConfig({
     providers: 'src/providers/index.ts',
     tweetnacl: 'src/crypto/tweetnacl.ts',
     postgres: 'src/postgres/index.ts',
+    catalogs: 'src/catalogs/names/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

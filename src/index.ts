@@ -6,14 +6,17 @@
  */
 export { createReceiver } from './receiver/create-receiver.js';
 export { reply, type Reply, type ReplyOptions } from './receiver/reply.js';
-export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
+export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, AnyPayload, AnyProviderTypes, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
+export type { Logger, LogFields } from './receiver/logger.js';
+export type { KnownEvents } from './catalogs/names/known-events.js';
+export type { GitHubEvents, StripeEvents, SlackEvents, SlackEventCallback, SlackSlashCommand, SlackInteraction, SlackViewInteraction, SlackBlockActions, DiscordEvents, ClerkEvents } from './catalogs/index.js';
 export { providers } from './providers/index.js';
 export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';
 export { defineProvider, signedBodyOnly, type ProviderSpec, type SignedContent, type SignedContentContext, type Locator } from './providers/define-provider.js';
 export { hmacCheck, ed25519Check, ecdsaCheck, type SignatureCheck } from './providers/signature-check.js';
 export { prefixedSignature, versionedSignatureList, keyValueSignatureList, MAX_SIGNATURES, type SignatureHeaderFormat, type SignatureEntry } from './providers/signature-header.js';
-export type { Provider, VerifyInput, VerifiedDelivery, ParsedDelivery, SignInput, SignedRequest } from './providers/types.js';
+export type { Provider, ProviderTypes, EventCatalog, UntypedEvents, VerifyInput, VerifiedDelivery, ParsedDelivery, SignInput, SignedRequest } from './providers/types.js';
 export type { HmacOptions, SchemeOptions } from './providers/hmac.js';
 export type { Ed25519Options } from './providers/ed25519.js';
 export type { EcdsaOptions } from './providers/ecdsa.js';

@@ -4,7 +4,7 @@ import { normalizeHeaders } from '../core/headers.js';
 import type { BodyLike, DeliveryInput, ReceiveResult } from '../core/types.js';
 import { PIPELINE } from '../receiver/pipeline.js';
 import type { Provider } from '../providers/types.js';
-import type { EventSchemas, Receiver } from '../receiver/types.js';
+import type { AnyProviderTypes, EventSchemas, Receiver } from '../receiver/types.js';
 import { queryableOf, seconds, tableName } from './queryable.js';
 import { outcomeOf, type DeliveryOutcome } from './outcome.js';
 
@@ -89,7 +89,7 @@ export function deliveryLog(options: DeliveryLogOptions): DeliveryLog {
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
   const columns = `seq::text, provider, delivery_id, type, headers, raw_body, received_at, duration_ms, outcome, status, error_code, replay_of::text`;
 
-  async function record(provider: Provider, input: DeliveryInput, body: BodyLike, result: ReceiveResult, receivedAt: Date, durationMs: number, replayOf: string | undefined): Promise<void> {
+  async function record(provider: Provider<AnyProviderTypes>, input: DeliveryInput, body: BodyLike, result: ReceiveResult, receivedAt: Date, durationMs: number, replayOf: string | undefined): Promise<void> {
     const outcome = outcomeOf(result);
     if (outcome === undefined) return;
     const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);

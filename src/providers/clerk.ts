@@ -1,4 +1,5 @@
-import type { Provider } from './types.js';
+import type { ClerkCatalog } from '../catalogs/clerk.js';
+import type { Provider, ProviderTypes } from './types.js';
 import { svixAlias, type SvixOptions } from './svix.js';
 
 export type ClerkOptions = SvixOptions;
@@ -10,6 +11,6 @@ export type ClerkOptions = SvixOptions;
  * @example
  * const provider = providers.clerk({ secret: process.env.CLERK_WEBHOOK_SIGNING_SECRET! });
  */
-export function clerk(options: ClerkOptions): Provider {
-  return svixAlias('clerk', options);
+export function clerk(options: ClerkOptions): Provider<ProviderTypes<ClerkCatalog, string>> {
+  return svixAlias<ClerkCatalog>('clerk', options);
 }

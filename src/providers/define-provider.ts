@@ -9,7 +9,7 @@ import type { BodyLike, HeadersLike, ReceiveResult } from '../core/types.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import { MAX_VERIFICATIONS, type SignatureCheck } from './signature-check.js';
 import { signatureList, type SignatureEntry, type SignatureHeaderFormat } from './signature-header.js';
-import type { ParsedDelivery, PrecheckInput, Provider, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
+import type { ParsedDelivery, PrecheckInput, Provider, ProviderTypes, SignInput, SignedRequest, VerifiedDelivery, VerifyInput } from './types.js';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
@@ -73,6 +73,11 @@ export interface ProviderSpec {
   idHeader?: string;
   /** The id header is part of the signed content, so its absence is `missing_header`. */
   idSigned?: boolean;
+  /**
+   * The sender always sends an id (the preset types `delivery.id` as `string`): a delivery without
+   * one is refused, `missing_header` for `idHeader`, else `invalid_body`, naming where it belongs.
+   */
+  idRequired?: { where: string };
   /** Header holding the event type (GitHub, Shopify); written by `sign` from `SignInput.type`. */
   typeHeader?: string;
   /** Replay window for schemes that sign a timestamp. Default 300; must be > 0 (`Infinity` disables explicitly). */
@@ -121,7 +126,7 @@ export function validTolerance(value: number | undefined, option = 'toleranceSec
  *   signatureFormat: prefixedSignature('sha256='), checks: [hmacCheck({ keys, algorithm: 'sha256', encoding: 'hex' })],
  *   signedContent: ({ body }) => [body] });
  */
-export function defineProvider(spec: ProviderSpec): Provider {
+export function defineProvider<T extends ProviderTypes = ProviderTypes>(spec: ProviderSpec): Provider<T> {
   if (spec.checks.length === 0) {
     throw new WebhookError('misconfigured', `The ${spec.name} provider needs a secret or a public key to verify with.`);
   }
@@ -288,6 +293,9 @@ export function defineProvider(spec: ProviderSpec): Provider {
     const parsed: ParsedDelivery = { payload };
     const id = (spec.idHeader !== undefined ? getHeader(verified.headers, spec.idHeader) : undefined) ?? spec.locateId?.(payload, verified.headers);
     if (id !== undefined && id !== '') parsed.id = id;
+    else if (spec.idRequired !== undefined) {
+      throw new WebhookError(spec.idHeader !== undefined ? 'missing_header' : 'invalid_body', `The delivery has no id (${spec.idRequired.where}): ${spec.name} always sends one, and hookguard deduplicates on it.`);
+    }
     if (spec.describe) {
       Object.assign(parsed, spec.describe(payload, verified.headers));
     } else {
@@ -324,7 +332,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
   }
 
   const precheck = (input: PrecheckInput): void => void checkHeaders(input);
-  const provider: Provider = { name: spec.name, precheck, verify, parse, sign };
+  const provider: Provider<T> = { name: spec.name, precheck, verify, parse, sign };
   if (tolerance !== undefined) (provider as { toleranceSeconds?: number }).toleranceSeconds = tolerance;
   if (spec.maxBodyBytes !== undefined) (provider as { maxBodyBytes?: number }).maxBodyBytes = spec.maxBodyBytes;
   if (spec.handshake) provider.handshake = spec.handshake;

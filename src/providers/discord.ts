@@ -3,7 +3,8 @@ import { successResult } from '../core/result.js';
 import type { ReceiveResult } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { ed25519 } from './ed25519.js';
-import type { Provider } from './types.js';
+import type { DiscordCatalog } from '../catalogs/discord.js';
+import type { Provider, ProviderTypes } from './types.js';
 
 export interface DiscordOptions {
   /** The application's public key (64 hex characters, from the Developer Portal); an array while rotating. */
@@ -31,8 +32,8 @@ const INTERACTION_TYPES: Readonly<Record<number, string>> = {
  * @example
  * const provider = providers.discord({ publicKey: process.env.DISCORD_PUBLIC_KEY! });
  */
-export function discord(options: DiscordOptions): Provider {
-  return ed25519({
+export function discord(options: DiscordOptions): Provider<ProviderTypes<DiscordCatalog>> {
+  return ed25519<DiscordCatalog>({
     name: 'discord',
     publicKey: options?.publicKey,
     privateKey: options?.privateKey,

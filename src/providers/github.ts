@@ -5,7 +5,8 @@ import { kindOf } from '../core/describe-value.js';
 import { getHeader } from '../core/headers.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { Provider } from './types.js';
+import type { GitHubCatalog } from '../catalogs/github.js';
+import type { Provider, ProviderTypes } from './types.js';
 import { withErrorHint } from './with-error-hint.js';
 
 export interface GitHubOptions {
@@ -24,18 +25,19 @@ export interface GitHubOptions {
  * @example
  * const provider = providers.github({ secret: process.env.GITHUB_WEBHOOK_SECRET! });
  */
-export function github(options: GitHubOptions): Provider {
+export function github(options: GitHubOptions): Provider<ProviderTypes<GitHubCatalog, string>> {
   const algorithm = options?.algorithm ?? 'sha256';
   if (algorithm !== 'sha256' && algorithm !== 'sha1') {
     throw new WebhookError('misconfigured', `github(): \`algorithm\` must be 'sha256' (default) or 'sha1'; got ${kindOf(algorithm)}.`);
   }
-  const inner = hmac({
+  const inner = hmac<GitHubCatalog, string>({
     name: 'github',
     secret: options?.secret,
     algorithm,
     signatureHeader: algorithm === 'sha256' ? 'x-hub-signature-256' : 'x-hub-signature',
     signaturePrefix: `${algorithm}=`,
     idHeader: 'x-github-delivery',
+    idRequired: { where: 'the X-GitHub-Delivery header' },
     maxBodyBytes: 25 * 1024 * 1024,
     bodyFormat: 'json-or-payload',
     describe(payload, headers) {

@@ -6,7 +6,7 @@ import { importSecrets, type SecretFormat, type SecretInput } from '../crypto/ke
 import { defineProvider, signedBodyOnly, type ProviderSpec, type SignedContent } from './define-provider.js';
 import { hmacCheck } from './signature-check.js';
 import { prefixedSignature, type SignatureHeaderFormat } from './signature-header.js';
-import type { Provider } from './types.js';
+import type { EventCatalog, Provider, ProviderTypes } from './types.js';
 
 /** Knobs shared by the generic `hmac` and `ed25519` builders. */
 export interface SchemeOptions extends Omit<ProviderSpec, 'name' | 'checks' | 'signatureFormat' | 'signedContent'> {
@@ -46,8 +46,9 @@ const ALGORITHMS: readonly HmacAlgorithm[] = ['sha1', 'sha256', 'sha512'];
  *   timestampHeader: 'x-acme-timestamp', signedContent: ({ timestamp, body }) => [`${timestamp}.`, body],
  *   locateType: (payload) => (payload as { event?: string }).event,
  * });
+ * // Your own sender's events, typed without schemas: hmac<{ 'order.created': Order }>({ … })
  */
-export function hmac(options: HmacOptions): Provider {
+export function hmac<Events extends EventCatalog | undefined = undefined, Id extends string | undefined = string | undefined>(options: HmacOptions): Provider<ProviderTypes<Events, Id>> {
   const { secret, secretOption, secretFormat, algorithm, encoding, signaturePrefix, signatureFormat, signatureVersion, signedContent, name, ...rest } = options;
   const keys = importSecrets(secret, secretFormat ?? 'utf8', secretOption ?? 'secret');
   if (algorithm !== undefined && !ALGORITHMS.includes(algorithm)) {

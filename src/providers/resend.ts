@@ -1,4 +1,4 @@
-import type { Provider } from './types.js';
+import type { Provider, UntypedEvents } from './types.js';
 import { svixAlias, type SvixOptions } from './svix.js';
 
 export type ResendOptions = SvixOptions;
@@ -10,6 +10,6 @@ export type ResendOptions = SvixOptions;
  * @example
  * const provider = providers.resend({ secret: process.env.RESEND_WEBHOOK_SECRET! });
  */
-export function resend(options: ResendOptions): Provider {
+export function resend(options: ResendOptions): Provider<UntypedEvents<string>> {
   return svixAlias('resend', options);
 }

@@ -6,7 +6,8 @@ import { textResult } from '../core/result.js';
 import type { HeadersLike } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { PrecheckInput, Provider, VerifyInput } from './types.js';
+import type { SlackCatalog } from '../catalogs/slack.js';
+import type { PrecheckInput, Provider, ProviderTypes, VerifyInput } from './types.js';
 import { isUnsignedProbe, unsignedProbe } from './unsigned-probe.js';
 
 export interface SlackOptions {
@@ -27,8 +28,8 @@ export interface SlackOptions {
  * @example
  * const provider = providers.slack({ signingSecret: process.env.SLACK_SIGNING_SECRET! });
  */
-export function slack(options: SlackOptions): Provider {
-  const inner = hmac({
+export function slack(options: SlackOptions): Provider<ProviderTypes<SlackCatalog>> {
+  const inner = hmac<SlackCatalog>({
     name: 'slack',
     secret: options?.signingSecret,
     secretOption: 'signingSecret',

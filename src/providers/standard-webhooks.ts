@@ -6,7 +6,7 @@ import { importPrivateKey, importPublicKeys, importSecrets, type SecretInput } f
 import { defineProvider } from './define-provider.js';
 import { ed25519Check, hmacCheck, type SignatureCheck } from './signature-check.js';
 import { versionedSignatureList } from './signature-header.js';
-import type { Provider } from './types.js';
+import type { EventCatalog, Provider, ProviderTypes } from './types.js';
 import { withErrorHint } from './with-error-hint.js';
 
 export interface StandardWebhooksOptions {
@@ -29,8 +29,9 @@ export interface StandardWebhooksOptions {
  *
  * @example
  * const provider = providers.standardWebhooks({ secret: process.env.WEBHOOK_SECRET! }); // whsec_…
+ * // Your own sender's events, typed without schemas: standardWebhooks<{ 'order.created': Order }>({ … })
  */
-export function standardWebhooks(options: StandardWebhooksOptions): Provider {
+export function standardWebhooks<Events extends EventCatalog | undefined = undefined>(options: StandardWebhooksOptions): Provider<ProviderTypes<Events, string>> {
   const prefix = options.headerPrefix ?? 'webhook';
   if (prefix !== 'webhook' && prefix !== 'svix') {
     throw new WebhookError('misconfigured', `\`headerPrefix\` must be 'webhook' or 'svix'; got ${kindOf(prefix)}.`);
@@ -52,7 +53,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): Provider {
       }),
     );
   }
-  const provider = defineProvider({
+  const provider = defineProvider<ProviderTypes<Events, string>>({
     name: options.name ?? (prefix === 'svix' ? 'svix' : 'standard-webhooks'),
     signatureHeader: `${prefix}-signature`,
     signatureFormat: versionedSignatureList(' ', ','),

@@ -2,7 +2,8 @@ import { pickString } from '../core/body.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import { keyValueSignatureList } from './signature-header.js';
-import type { Provider } from './types.js';
+import type { StripeCatalog } from '../catalogs/stripe.js';
+import type { EventCatalog, Provider, ProviderTypes } from './types.js';
 
 export interface StripeOptions {
   /** The endpoint's signing secret (`whsec_…`), used whole as UTF-8 (not base64-decoded); an array while rotating. */
@@ -19,13 +20,13 @@ export interface StripeOptions {
  * @example
  * const provider = providers.stripe({ secret: process.env.STRIPE_WEBHOOK_SECRET! });
  */
-export function stripe(options: StripeOptions): Provider {
-  return stripeScheme('stripe', 'stripe-signature', options);
+export function stripe(options: StripeOptions): Provider<ProviderTypes<StripeCatalog, string>> {
+  return stripeScheme<StripeCatalog>('stripe', 'stripe-signature', options);
 }
 
 /** Stripe's scheme under another sender's name and header (Mux signs exactly this way). */
-export function stripeScheme(name: string, signatureHeader: string, options: StripeOptions): Provider {
-  return hmac({
+export function stripeScheme<Events extends EventCatalog | undefined = undefined>(name: string, signatureHeader: string, options: StripeOptions): Provider<ProviderTypes<Events, string>> {
+  return hmac<Events, string>({
     name,
     secret: options?.secret,
     signatureHeader,
@@ -34,6 +35,7 @@ export function stripeScheme(name: string, signatureHeader: string, options: Str
     signedContent: ({ timestamp, body }) => [`${timestamp}.`, body],
     toleranceSeconds: options?.toleranceSeconds,
     locateId: (payload) => pickString(payload, ['id']),
+    idRequired: { where: "the event's `id`" },
     locateType: (payload) => pickString(payload, ['type']),
     signHeaders: () => ({ 'content-type': 'application/json' }),
   });

@@ -2,7 +2,7 @@ import { getLowerCaseHeader, normalizeHeaders } from '../core/headers.js';
 import type { HeadersLike } from '../core/types.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { standardWebhooks } from './standard-webhooks.js';
-import type { PrecheckInput, Provider } from './types.js';
+import type { EventCatalog, PrecheckInput, Provider, ProviderTypes } from './types.js';
 
 export interface SvixOptions {
   /** The endpoint's signing secret (`whsec_<base64>`); an array while rotating. */
@@ -20,13 +20,13 @@ export interface SvixOptions {
  * @example
  * const provider = providers.svix({ secret: process.env.SVIX_WEBHOOK_SECRET! });
  */
-export function svix(options: SvixOptions): Provider {
+export function svix<Events extends EventCatalog | undefined = undefined>(options: SvixOptions): Provider<ProviderTypes<Events, string>> {
   return svixAlias('svix', options);
 }
 
 /** The Svix scheme under another sender's name (Clerk, Resend): only the name in error messages differs. */
-export function svixAlias(name: string, options: SvixOptions): Provider {
-  const branded = standardWebhooks({ name, secret: options?.secret, toleranceSeconds: options?.toleranceSeconds, headerPrefix: 'svix' });
+export function svixAlias<Events extends EventCatalog | undefined = undefined>(name: string, options: SvixOptions): Provider<ProviderTypes<Events, string>> {
+  const branded = standardWebhooks<Events>({ name, secret: options?.secret, toleranceSeconds: options?.toleranceSeconds, headerPrefix: 'svix' });
   const { precheck } = branded;
   return {
     ...branded,

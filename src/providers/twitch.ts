@@ -6,7 +6,7 @@ import { textResult } from '../core/result.js';
 import { formatRfc3339, parseRfc3339 } from '../core/timestamp.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
-import type { Provider } from './types.js';
+import type { Provider, UntypedEvents } from './types.js';
 
 export interface TwitchOptions {
   /** The `transport.secret` you chose when creating the EventSub subscription (10–100 ASCII characters); an array while rotating. */
@@ -30,8 +30,8 @@ const VERIFICATION = 'webhook_callback_verification';
  * @example
  * const provider = providers.twitch({ secret: process.env.TWITCH_EVENTSUB_SECRET! });
  */
-export function twitch(options: TwitchOptions): Provider {
-  return hmac({
+export function twitch(options: TwitchOptions): Provider<UntypedEvents<string>> {
+  return hmac<undefined, string>({
     name: 'twitch',
     secret: options?.secret,
     signatureHeader: 'twitch-eventsub-message-signature',

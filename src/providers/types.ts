@@ -56,11 +56,28 @@ export interface SignedRequest {
   url?: string;
 }
 
+/** An event catalog: event name → payload type, as a sender publishes them (type level only). */
+export type EventCatalog = object;
+
+/**
+ * What a provider tells the type checker, and nothing at run time: its sender's event catalog
+ * (`undefined`: names and payloads untyped) and the type of its delivery ids (`string` where the
+ * sender always sends one).
+ */
+export interface ProviderTypes<Events extends EventCatalog | undefined = EventCatalog | undefined, Id extends string | undefined = string | undefined> {
+  readonly events: Events;
+  readonly id: Id;
+}
+
+/** A provider whose sender publishes no event types: any name, `unknown` payloads. */
+export type UntypedEvents<Id extends string | undefined = string | undefined> = ProviderTypes<undefined, Id>;
+
 /**
  * A sender's signature scheme, configured once (keys imported at construction).
- * Presets and the generic `hmac`/`ed25519` builders all produce this.
+ * Presets and the generic `hmac`/`ed25519` builders all produce this. `T` types the receiver's
+ * `on()` names, payloads and delivery ids; the default is untyped.
  */
-export interface Provider {
+export interface Provider<T extends ProviderTypes = ProviderTypes> {
   readonly name: string;
   /** Replay window in seconds; undefined when the scheme signs no timestamp. */
   readonly toleranceSeconds?: number;
@@ -85,4 +102,6 @@ export interface Provider {
    * or `reply(…)`, where it is not theirs to choose (Discord webhook events: always 204, no body).
    */
   acknowledge?(parsed: ParsedDelivery): ReceiveResult | undefined;
+  /** Type level only, never set: what `createReceiver` reads to type handlers (see `ProviderTypes`). */
+  readonly '~types'?: T;
 }

@@ -6,9 +6,9 @@ import type { Provider } from './types.js';
  * what the request shows about the cause): the header checks run in `precheck` before the body
  * is read, so a hint on `verify` alone would never be seen by a receiver.
  */
-export function withErrorHint(provider: Provider, hint: (error: unknown, headers: HeadersLike) => unknown): Provider {
+export function withErrorHint<P extends Provider>(provider: P, hint: (error: unknown, headers: HeadersLike) => unknown): P {
   const { verify, precheck } = provider;
-  const hinted: Provider = {
+  const hinted: P = {
     ...provider,
     verify(input) {
       try {

@@ -7,7 +7,9 @@ import { Lifecycle } from './lifecycle.js';
 import { PIPELINE } from './pipeline.js';
 import { asWebhookError, createPipeline } from './receive.js';
 import { Router } from './router.js';
-import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
+import { createNameCheck } from './name-check.js';
+import type { Provider, ProviderTypes } from '../providers/types.js';
+import type { EventSchemas, Handler, Receiver, ReceiverOptions } from './types.js';
 
 /**
  * Builds the whole pipeline once: options are checked here (a wrong one throws `misconfigured`
@@ -21,19 +23,21 @@ import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
  * receiver.on('invoice.paid', async ({ payload }) => { await markPaid(payload.data.id) });
  * app.post('/webhooks', expressMiddleware(receiver));
  */
-export function createReceiver<const E extends EventSchemas | undefined = undefined>(options: ReceiverOptions<E>): Receiver<E> {
+export function createReceiver<const E extends EventSchemas | undefined = undefined, T extends ProviderTypes = ProviderTypes>(options: ReceiverOptions<E, T>): Receiver<E, T> {
   const resolved = parseOptions(options, () => memoryStore());
   const router = new Router();
   const pipeline = createPipeline(resolved, router);
   const lifecycle = new Lifecycle();
+  const checkName = createNameCheck(resolved.provider.name, resolved.knownEvents, resolved.events, resolved.logger);
 
-  const receiver: Receiver<E> = {
+  const receiver: Receiver<E, T> = {
     on(type, handler) {
+      checkName(type);
       router.on(type, handler as never);
       return receiver;
     },
     onAny(handler) {
-      router.onAny(handler);
+      router.onAny(handler as Handler);
       return receiver;
     },
     onError(handler) {
@@ -53,7 +57,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
     bodyTimeoutMs: resolved.bodyTimeoutMs,
-    provider: resolved.provider,
+    provider: resolved.provider as Provider<T>,
     fail(error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError);

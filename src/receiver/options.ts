@@ -4,6 +4,8 @@ import type { DedupeStore } from '../stores/types.js';
 import type { Provider } from '../providers/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { EventSchemas, UnhandledPolicy } from './types.js';
+import type { KnownEvents } from '../catalogs/names/known-events.js';
+import { resolveLogger, type Logger } from './logger.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Longer than any major sender waits for an answer (GitHub 10 s, Stripe 20 s, Svix 15 s): only a hung handler meets it. */
@@ -67,6 +69,14 @@ const RULES: Record<string, OptionRule> = {
     valid: (value) => value instanceof BodyBudget,
     fix: 'must be a budget made by createBodyBudget({ maxBytes })',
   },
+  logger: {
+    valid: (value) => value === false || (isObject(value) && hasFunctions(value, 'debug', 'info', 'warn', 'error')),
+    fix: 'must be a logger with debug, info, warn and error methods (console, pino, winston) or false to log nothing',
+  },
+  knownEvents: {
+    valid: (value) => isObject(value) && hasFunctions(value, 'has'),
+    fix: "must have a has(name) method: a Set<string>, or a list from 'hookguard/catalogs' (githubEventNames, …)",
+  },
 };
 
 export interface ResolvedOptions {
@@ -87,6 +97,10 @@ export interface ResolvedOptions {
   bodyIdleTimeoutMs: number | false;
   /** Bytes buffered and inflated across all requests in flight; past it, 503 `overloaded`. */
   bodyBudget: BodyBudget;
+  /** Where warnings and delivery notes go (`resolveLogger`). */
+  logger: Logger;
+  /** The names `on()` checks against, when given. */
+  knownEvents: KnownEvents | undefined;
 }
 
 interface CheckedOptions {
@@ -101,6 +115,8 @@ interface CheckedOptions {
   bodyTimeoutMs?: number | false;
   bodyIdleTimeoutMs?: number | false;
   bodyBudget?: BodyBudget;
+  logger?: Logger | false;
+  knownEvents?: KnownEvents;
 }
 
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
@@ -124,6 +140,8 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     bodyIdleTimeoutMs: value.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
     bodyBudget,
+    logger: resolveLogger(value.logger),
+    knownEvents: value.knownEvents,
   };
 }
 

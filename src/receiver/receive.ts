@@ -15,6 +15,7 @@ import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
 import { hasBodySource, readBodySource, type SourcedInput } from './read-body.js';
 import { validatePayload } from './validate.js';
+import { createIgnoredLog } from './ignored-log.js';
 
 // Answers are built per delivery from these, never shared: callers and adapters (Lambda hands
 // `headers` on as is) may add a header, and one request's answer must never leak into another's.
@@ -62,6 +63,7 @@ export interface Pipeline {
 export function createPipeline(options: ResolvedOptions, router: Router): Pipeline {
   const { provider, events, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs, namespace } = options;
   const keyFor = (id: string): string => dedupeKey(namespace, id);
+  const logIgnored = createIgnoredLog(provider.name, options.logger);
   const store = options.dedupe === false ? undefined : options.dedupe;
   const handlerTimeout = (): WebhookError =>
     new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${String(handlerTimeoutMs)} ms); the sender should retry.`);
@@ -86,7 +88,10 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
   function route(parsed: ParsedDelivery, verified: VerifiedDelivery): MaybePromise<PreparedDelivery | ReceiveResult> {
     const registrations = router.registrationsFor(parsed.type, parsed.parentTypes);
     if (registrations.length === 0) {
-      if (unhandled === 'ignore') return successResult(IGNORED);
+      if (unhandled === 'ignore') {
+        logIgnored(parsed);
+        return successResult(IGNORED);
+      }
       throw new WebhookError('schema_mismatch', `No handler is registered for the event type "${parsed.type ?? ''}".`);
     }
     const type = parsed.type ?? '';

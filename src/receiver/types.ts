@@ -1,22 +1,58 @@
 import type { WebhookError } from '../core/errors.js';
 import type { BodyBudget } from '../core/body-budget.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
-import type { Provider } from '../providers/types.js';
+import type { Provider, ProviderTypes } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import type { Logger } from './logger.js';
+import type { KnownEvents } from '../catalogs/names/known-events.js';
 
 /** Event type → schema of its payload (zod 4, valibot, arktype: any Standard Schema v1). */
 export type EventSchemas = Record<string, StandardSchemaV1>;
 
-/** The event types `on` accepts: the keys of `events`, or any string when there is no `events` map. */
-export type EventType<E extends EventSchemas | undefined> = [E] extends [EventSchemas] ? keyof E & string : string;
+// How names and payloads are typed, in order: an `events` schema for the name (validated at run
+// time), else the provider's catalog (GitHub, Stripe, … types), else any name with `unknown`.
+// `C` is a provider's `ProviderTypes['events']`: a catalog, or a type including `undefined` for none.
 
-/** The payload type a handler for `K` receives: the schema's output, or `unknown` without a schema. */
-export type PayloadOf<E extends EventSchemas | undefined, K extends string> = [E] extends [EventSchemas]
-  ? K extends keyof E
-    ? SchemaOutput<E[K]>
-    : unknown
-  : unknown;
+/** The names `events` declares (none without an `events` map). */
+type SchemaNames<E extends EventSchemas | undefined> = [E] extends [EventSchemas] ? keyof E & string : never;
+
+/** The names the provider's catalog declares (none for an untyped provider). */
+type CatalogNames<C> = undefined extends C ? never : keyof C & string;
+
+/** The event types `on` accepts: the catalog's names and those of `events`; with neither, any string. */
+export type EventType<E extends EventSchemas | undefined, C = undefined> = undefined extends C
+  ? [E] extends [EventSchemas] ? keyof E & string : string
+  : CatalogNames<C> | SchemaNames<E>;
+
+/** The payload type a handler for `K` receives: its schema's output, else its catalog type, else `unknown`. */
+export type PayloadOf<E extends EventSchemas | undefined, K extends string, C = undefined> = K extends SchemaNames<E>
+  ? SchemaOutput<NonNullable<E>[K]>
+  : undefined extends C
+    ? unknown
+    : CatalogPayload<C, K>;
+
+// No `K & keyof C`: over K's constraint (every catalog name) that intersection is a cross product
+// of two 323-name unions, which TypeScript refuses as too complex.
+type CatalogPayload<C, K extends string> = K extends keyof C ? C[K] : unknown;
+
+/** What `onAny` receives: the union of the catalog's payloads and the schemas' outputs; `unknown` without a catalog. */
+export type AnyPayload<E extends EventSchemas | undefined, C = undefined> = undefined extends C
+  ? unknown
+  : NonNullable<C>[keyof NonNullable<C>] | PayloadOf<E, SchemaNames<E>, C>;
+
+/**
+ * `Receiver` written without its second argument: a receiver of any provider is assignable to it
+ * (adapters accept `Receiver<E>`), and it types handlers as an untyped provider does.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- only `any` makes every provider's types assignable here
+export type AnyProviderTypes = ProviderTypes<any, any>;
+
+/** The type of `delivery.id` a provider promises: `string` where its sender always sends one. */
+// `infer`, not `T['id']`: that one is resolved through T's constraint (`string | undefined`) and never seen as `any`.
+type IdOf<T extends ProviderTypes> = T extends { readonly id: infer Id } ? (IsAny<Id> extends true ? string | undefined : Id) : never;
+
+type IsAny<X> = 0 extends 1 & X ? true : false;
 
 /**
  * A schema's output type: its `~standard.types.output` (zod, valibot, arktype declare it), or,
@@ -38,9 +74,9 @@ type ValidatedOutput<P> = P extends { readonly validate: (value: unknown) => inf
 type SuccessValue<R> = R extends { readonly issues?: undefined; readonly value: infer O } ? O : never;
 
 /** One verified, validated, deduplicated delivery, as a handler receives it. */
-export interface Delivery<Type extends string = string, Payload = unknown> {
-  /** The sender's delivery id (dedupe key); undefined where the sender gives none. */
-  readonly id: string | undefined;
+export interface Delivery<Type extends string = string, Payload = unknown, Id extends string | undefined = string | undefined> {
+  /** The sender's delivery id (dedupe key); undefined where the sender gives none; typed `string` where it always sends one. */
+  readonly id: Id;
   /**
    * The event type this handler was registered for: an `issues` handler of a GitHub `issues.opened`
    * delivery sees `issues` (and the `issues` schema's output). `onAny` sees the delivery's own type.
@@ -59,15 +95,19 @@ export interface Delivery<Type extends string = string, Payload = unknown> {
 }
 
 /** A handler answers with `reply(…)`; a plain return value is the reply only where the sender expects one (Discord interactions, Slack commands and interactivity). */
-export type Handler<Type extends string = string, Payload = unknown> = (delivery: Delivery<Type, Payload>) => unknown;
+export type Handler<Type extends string = string, Payload = unknown, Id extends string | undefined = string | undefined> = (delivery: Delivery<Type, Payload, Id>) => unknown;
 
 export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;
 
 export type UnhandledPolicy = 'ignore' | 'reject';
 
-export interface ReceiverOptions<E extends EventSchemas | undefined = undefined> {
-  provider: Provider;
-  /** Event type → payload schema; a delivery of a listed type that fails its schema answers 422. */
+export interface ReceiverOptions<E extends EventSchemas | undefined = undefined, T extends ProviderTypes = ProviderTypes> {
+  /** A preset with an event catalog (GitHub, Stripe, Slack, Discord, Clerk) types `on()` names and payloads. */
+  provider: Provider<T>;
+  /**
+   * Event type → payload schema; a delivery of a listed type that fails its schema answers 422.
+   * With a catalog preset, a schema's output overrides the catalog's type for its name.
+   */
   events?: E;
   /** Overrides the provider's replay window (seconds, > 0; `Infinity` turns it off explicitly). */
   toleranceSeconds?: number;
@@ -106,6 +146,27 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
    * instead of being read. Share one `createBodyBudget({ maxBytes })` between receivers, or size it.
    */
   bodyBudget?: BodyBudget;
+  /**
+   * Where hookguard writes (the common shape: console, pino, winston). Default: silent, except
+   * warnings of a misconfiguration, to `console.warn`; `false`: nothing. Written today: a warning
+   * for an `on()` name no delivery will carry (see `knownEvents`), and `ignored` deliveries — the
+   * first of each type at info, the rest at debug.
+   *
+   * @example
+   * createReceiver({ provider, logger: console });   // also shows ignored deliveries
+   * createReceiver({ provider, logger: false });     // nothing, not even warnings
+   */
+  logger?: Logger | false;
+  /**
+   * The event names the sender sends, at run time: `on()` with any other name (a typo from plain
+   * JavaScript, a cast) warns once through `logger`. The catalogs' lists are in `hookguard/catalogs`;
+   * any `Set<string>` works for your own sender. The `events` map's names count as known.
+   *
+   * @example
+   * import { githubEventNames } from 'hookguard/catalogs';
+   * createReceiver({ provider: providers.github({ secret }), knownEvents: githubEventNames });
+   */
+  knownEvents?: KnownEvents;
 }
 
 export interface CloseOptions {
@@ -113,16 +174,16 @@ export interface CloseOptions {
   timeoutMs?: number;
 }
 
-export interface Receiver<E extends EventSchemas | undefined = undefined> {
+export interface Receiver<E extends EventSchemas | undefined = undefined, T extends ProviderTypes = AnyProviderTypes> {
   /**
    * Registers a handler for one event type; its payload type comes from that type's schema.
    *
    * @example
    * receiver.on('invoice.paid', async ({ payload }) => { await markPaid(payload.data.id) });
    */
-  on<K extends EventType<E>>(type: K, handler: Handler<K, PayloadOf<E, K>>): this;
+  on<K extends EventType<E, T['events']>>(type: K, handler: Handler<K, PayloadOf<E, K, T['events']>, IdOf<T>>): this;
   /** Registers a handler for every verified delivery. It counts as handling: nothing is `ignored`. */
-  onAny(handler: Handler<string, unknown>): this;
+  onAny(handler: Handler<string, AnyPayload<E, T['events']>, IdOf<T>>): this;
   /** Observes every refusal and handler failure; it never changes the answer. */
   onError(handler: ErrorHandler): this;
   /** The whole pipeline, no HTTP: method → verify → handshake → parse → validate → dedupe → route. */
@@ -145,7 +206,7 @@ export interface Receiver<E extends EventSchemas | undefined = undefined> {
    */
   close(options?: CloseOptions): Promise<boolean>;
   /** The provider this receiver verifies with. */
-  readonly provider: Provider;
+  readonly provider: Provider<T>;
   /**
    * The answer for a failure an adapter met before `receive` (body too large, unreadable,
    * consumed by another parser); reports it to `onError` like any other refusal.

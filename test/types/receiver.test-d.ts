@@ -54,7 +54,8 @@ describe('createReceiver() with events', () => {
 
   it('the other delivery fields have their documented types', () => {
     receiver.on('invoice.paid', (d) => {
-      expectTypeOf(d.id).toEqualTypeOf<string | undefined>();
+      // Standard Webhooks signs `webhook-id`, so every delivery has one (#16).
+      expectTypeOf(d.id).toEqualTypeOf<string>();
       expectTypeOf(d.timestamp).toEqualTypeOf<number | undefined>();
       expectTypeOf(d.headers).toEqualTypeOf<Readonly<Record<string, string>>>();
       expectTypeOf(d.rawBody).toEqualTypeOf<Uint8Array>();
