@@ -11,6 +11,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     redis: 'src/stores/redis.ts',
     queue: 'src/queue/index.ts',
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
