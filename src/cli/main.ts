@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isWebhookError } from '../core/errors.js';
+import { explain } from './commands/explain.js';
 import { send } from './commands/send.js';
 import { trigger } from './commands/trigger.js';
 import { Unreachable } from './deliver.js';
@@ -12,7 +13,6 @@ Commands:
   trigger <preset> <event>   send a realistic, correctly signed sample delivery
   send <preset>              sign and send your own payload
   explain <preset>           say why a captured request does (not) verify
-  listen                     a local receiver with an inspector page, forwarding to your app
 
 Run \`hookguard <command> --help\` for a command's options.
 Exit codes: 0 success, 1 unexpected answer / does not verify, 2 usage error, 3 unreachable.`;
@@ -20,8 +20,7 @@ Exit codes: 0 success, 1 unexpected answer / does not verify, 2 usage error, 3 u
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   trigger,
   send,
-  explain: async (argv) => (await import('./commands/explain.js')).explain(argv),
-  listen: async (argv) => (await import('./commands/listen.js')).listen(argv),
+  explain,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -6,7 +6,8 @@ import { UsageError } from './usage-error.js';
 
 /** What the command line knows: the keys and, for URL-signing senders, the public URL. */
 export interface PresetKeys {
-  secrets: string[];
+  /** Text as typed; bytes when `explain` tries a secret decoded another way. */
+  secrets: Array<string | Uint8Array>;
   publicKeys: string[];
   privateKey?: string;
   /** The public URL the sender signs (Twilio, HubSpot) or the Square notification URL. */
@@ -115,7 +116,7 @@ export function presetNamed(name: string | undefined): PresetInfo {
   return preset;
 }
 
-function requireSecrets(name: string, keys: PresetKeys): string[] {
+function requireSecrets(name: string, keys: PresetKeys): Array<string | Uint8Array> {
   if (keys.secrets.length === 0) throw new UsageError(`${name} needs --secret (the signing secret from the sender's dashboard).`);
   return keys.secrets;
 }

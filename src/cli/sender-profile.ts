@@ -7,7 +7,7 @@ export interface SenderProfile {
   /** Stripe sends pretty-printed JSON (2 spaces); the others send compact JSON. */
   indent?: number;
   freshen?(payload: Record<string, unknown>, now: number): void;
-  headers?(context: { body: string | Uint8Array; type?: string; now: number; keys: { secrets: string[] } }): Record<string, string>;
+  headers?(context: { body: string | Uint8Array; type?: string; now: number; keys: { secrets: Array<string | Uint8Array> } }): Record<string, string>;
 }
 
 const alphanumeric = (length: number): string => {
@@ -70,7 +70,7 @@ export function profileOf(preset: string): SenderProfile {
   return PROFILES[preset] ?? {};
 }
 
-function legacyGitHubSignature(secret: string | undefined, body: string | Uint8Array): string {
+function legacyGitHubSignature(secret: string | Uint8Array | undefined, body: string | Uint8Array): string {
   if (secret === undefined) return '';
   const sha1: Provider = providers.github({ secret, algorithm: 'sha1' });
   return sha1.sign({ body, type: 'ping' }).headers['x-hub-signature'] ?? '';

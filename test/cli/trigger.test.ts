@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
@@ -10,7 +11,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providers } from '../../src/index.js';
 import { generateEd25519KeyPair } from '../../src/testing/index.js';
-import { ensureBuilt, runCli } from './helpers/cli.js';
+import { BIN, ensureBuilt, runCli } from './helpers/cli.js';
 import { closedPort, startReceiver, type Captured, type TestReceiver } from './helpers/receiver.js';
 
 const STRIPE_SECRET = 'whsec_cli_test_5f2b8a';
@@ -248,7 +249,14 @@ describe('hookguard trigger/send: exit codes of every error path', () => {
     });
   }
 
-  for (const command of ['trigger', 'send']) {
+  it('run through a symlink as npm installs bins (node_modules/.bin/hookguard): the shipped samples are found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookguard-bin-'));
+    symlinkSync(BIN, join(dir, 'hookguard'));
+    const out = execFileSync(process.execPath, [join(dir, 'hookguard'), 'trigger', 'github', '--list'], { cwd: dir, encoding: 'utf8' });
+    expect(out.split('\n')).toContain('issues.opened');
+  });
+
+  for (const command of ['trigger', 'send', 'explain']) {
     it(`${command} --help: exit 0 with usage and exit codes`, async () => {
       const { code, stdout } = await runCli([command, '--help']);
       expect(code).toBe(0);
