@@ -3,21 +3,35 @@ import { toBuffer } from './encoding.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export type BodyFormat = 'json' | 'form' | 'auto';
+/**
+ * How a sender's body is written: always JSON, always a form, either (`auto`), or JSON and
+ * `payload=<json>` only (`json-or-payload`, GitHub's two settings).
+ */
+export type BodyFormat = 'json' | 'form' | 'auto' | 'json-or-payload';
 
 /**
- * Decodes a verified body once. `auto` reads form bodies by their content type (Slack slash
- * commands, GitHub's urlencoded setting) and JSON otherwise. A form whose only field is
+ * Decodes a verified body once. `auto` and `json-or-payload` (senders that send both: Slack,
+ * GitHub, Twilio, Zendesk) choose by the signed bytes, never by the unsigned Content-Type:
+ * JSON when the text opens with `{` or `[`, a form otherwise. A form whose only field is
  * `payload` holding JSON (Slack interactivity, GitHub) yields that JSON.
  */
-export function decodeBody(body: Uint8Array, format: BodyFormat, contentType: string | undefined): unknown {
-  const asForm = format === 'form' || (format === 'auto' && isForm(contentType));
+export function decodeBody(body: Uint8Array, format: BodyFormat): unknown {
   const text = decodeUtf8(body);
-  return asForm ? decodeForm(text) : decodeJson(text);
+  if (format === 'json' || (format !== 'form' && looksLikeJson(text))) return decodeJson(text);
+  if (format === 'json-or-payload') return decodePayloadForm(text);
+  return decodeForm(text);
 }
 
-function isForm(contentType: string | undefined): boolean {
-  return contentType !== undefined && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded');
+function decodePayloadForm(text: string): unknown {
+  const fields = new URLSearchParams(text);
+  const payload = fields.get('payload');
+  if (payload === null || fields.size !== 1) throw new WebhookError('invalid_body', 'The body is neither JSON nor a form holding one `payload` field of JSON.');
+  return decodeJson(payload);
+}
+
+/** JSON text opens with an object or array after JSON whitespace; a form body never does (its first field name would have to start with `{`). */
+export function looksLikeJson(text: string): boolean {
+  return /^[\t\n\r ]*[{[]/.test(text);
 }
 
 function decodeUtf8(body: Uint8Array): string {

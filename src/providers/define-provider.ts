@@ -87,7 +87,9 @@ export interface ProviderSpec {
   /** Overrides how the type is found from the payload and headers (GitHub `event.action`). */
   describe?: (payload: unknown, headers: HeadersLike) => Pick<ParsedDelivery, 'type' | 'parentTypes'>;
   handshake?: (parsed: ParsedDelivery, verified: VerifiedDelivery) => ReceiveResult | undefined;
-  /** The answer when handlers return nothing, where the sender wants other than 200 `{"ok":true}`. */
+  /** Which deliveries take a handler's plain return value as the reply (`ParsedDelivery.expectsReply`); default none. */
+  expectsReply?: (payload: unknown, headers: HeadersLike) => boolean;
+  /** The answer the sender requires whatever the handlers return (Discord webhook events: 204). */
   acknowledge?: (parsed: ParsedDelivery) => ReceiveResult | undefined;
   /** Extra headers `sign` writes (a content type, a default event name). */
   signHeaders?: (input: SignInput) => Record<string, string>;
@@ -131,7 +133,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
   const decoded = new WeakMap<VerifiedDelivery, unknown>();
 
   function decode(rawBody: Uint8Array, headers: HeadersLike): unknown {
-    return decodeBody(rawBody, bodyFormat, getHeader(headers, 'content-type'));
+    return decodeBody(rawBody, bodyFormat);
   }
 
   // Everything `verify` reads per request is settled here, once: lower-cased header names (each
@@ -254,6 +256,7 @@ export function defineProvider(spec: ProviderSpec): Provider {
         if (parents && parents.length > 0) parsed.parentTypes = parents;
       }
     }
+    if (spec.expectsReply?.(payload, verified.headers) === true) parsed.expectsReply = true;
     return parsed;
   }
 

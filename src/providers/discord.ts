@@ -52,7 +52,9 @@ export function discord(options: DiscordOptions): Provider {
       if (type === 0) return noContent();
       return undefined;
     },
-    // Webhook events are acknowledged with 204 and no body (Discord's Webhook Events docs).
+    // An interaction's response is the handler's answer; webhook events are acknowledged with
+    // 204 and no body whatever the handlers return (Discord's Webhook Events docs).
+    expectsReply: (payload) => !isEvent(payload),
     acknowledge: (parsed) => (isEvent(parsed.payload) ? noContent() : undefined),
     signHeaders: () => ({ 'content-type': 'application/json' }),
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pick } from '../core/body.js';
-import { WebhookError } from '../core/errors.js';
+import { WebhookError, isWebhookError } from '../core/errors.js';
 import { getHeader } from '../core/headers.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
@@ -27,7 +27,7 @@ export function github(options: GitHubOptions): Provider {
   if (algorithm !== 'sha256' && algorithm !== 'sha1') {
     throw new WebhookError('misconfigured', `github(): \`algorithm\` must be 'sha256' (default) or 'sha1'; got ${JSON.stringify(algorithm)}.`);
   }
-  return hmac({
+  const inner = hmac({
     name: 'github',
     secret: options?.secret,
     algorithm,
@@ -35,7 +35,7 @@ export function github(options: GitHubOptions): Provider {
     signaturePrefix: `${algorithm}=`,
     idHeader: 'x-github-delivery',
     maxBodyBytes: 25 * 1024 * 1024,
-    bodyFormat: 'auto',
+    bodyFormat: 'json-or-payload',
     describe(payload, headers) {
       const event = getHeader(headers, 'x-github-event');
       if (event === undefined || event === '') return {};
@@ -43,6 +43,28 @@ export function github(options: GitHubOptions): Provider {
       return typeof action === 'string' && action !== '' ? { type: `${event}.${action}`, parentTypes: [event] } : { type: event };
     },
     newId: randomUUID,
-    signHeaders: (input) => ({ 'content-type': 'application/json', 'x-github-event': input.type?.split('.')[0] || 'ping' }),
+    signHeaders: (input) => ({ 'content-type': 'application/json', 'x-github-event': (input.type as string).split('.')[0] as string }),
   });
+  return {
+    ...inner,
+    verify(input) {
+      try {
+        return inner.verify(input);
+      } catch (error) {
+        throw algorithm === 'sha256' ? withSha1Hint(error, input.headers) : error;
+      }
+    },
+    sign(input) {
+      if (typeof input.type !== 'string' || input.type === '') {
+        throw new WebhookError('misconfigured', "github.sign(): pass the event type, e.g. signRequest(provider, payload, { type: 'issues.opened' }): GitHub sends it in X-GitHub-Event, and without it no handler of yours would run. For a ping, pass { type: 'ping' }.");
+      }
+      return inner.sign(input);
+    },
+  };
+}
+
+/** A delivery signed with SHA-1 only (no X-Hub-Signature-256) says how to accept it. */
+function withSha1Hint(error: unknown, headers: Parameters<typeof getHeader>[0]): unknown {
+  if (!isWebhookError(error) || error.code !== 'missing_header' || getHeader(headers, 'x-hub-signature') === undefined) return error;
+  return new WebhookError('missing_header', `${error.message} Only the legacy SHA-1 X-Hub-Signature is present: to accept it, pass \`algorithm: 'sha1'\` to github() (SHA-256 is stronger; prefer a sender that sends X-Hub-Signature-256).`, { cause: error });
 }

@@ -1,5 +1,6 @@
 import { pickString } from '../core/body.js';
-import { WebhookError } from '../core/errors.js';
+import { WebhookError, isWebhookError } from '../core/errors.js';
+import { getHeader } from '../core/headers.js';
 import { importPrivateKey, importPublicKeys, importSecrets, type SecretInput } from '../crypto/keys.js';
 import { defineProvider } from './define-provider.js';
 import { ed25519Check, hmacCheck, type SignatureCheck } from './signature-check.js';
@@ -49,7 +50,7 @@ export function standardWebhooks(options: StandardWebhooksOptions): Provider {
       }),
     );
   }
-  return defineProvider({
+  const provider = defineProvider({
     name: options.name ?? (prefix === 'svix' ? 'svix' : 'standard-webhooks'),
     signatureHeader: `${prefix}-signature`,
     signatureFormat: versionedSignatureList(' ', ','),
@@ -62,4 +63,21 @@ export function standardWebhooks(options: StandardWebhooksOptions): Provider {
     locateType: (payload) => pickString(payload, ['type']),
     signHeaders: () => ({ 'content-type': 'application/json' }),
   });
+  if (prefix === 'svix') return provider;
+  return {
+    ...provider,
+    verify(input) {
+      try {
+        return provider.verify(input);
+      } catch (error) {
+        throw withSvixHint(error, input.headers);
+      }
+    },
+  };
+}
+
+/** A Svix delivery sent to the unbranded scheme: say which header is there, and what reads it. */
+function withSvixHint(error: unknown, headers: Parameters<typeof getHeader>[0]): unknown {
+  if (!isWebhookError(error) || error.code !== 'missing_header' || getHeader(headers, 'svix-signature') === undefined) return error;
+  return new WebhookError('missing_header', `${error.message} A svix-signature header is present: this is a Svix delivery (Svix, Clerk, Resend…); use providers.svix({ secret }), or headerPrefix: 'svix'.`, { cause: error });
 }

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { pickString } from '../core/body.js';
+import { looksLikeJson as textLooksLikeJson, pickString } from '../core/body.js';
 import { bodyBytes, decode, toBuffer } from '../core/encoding.js';
-import { WebhookError } from '../core/errors.js';
-import { getHeader } from '../core/headers.js';
+import { WebhookError, isWebhookError } from '../core/errors.js';
 import { timingSafeEqual } from '../core/timing-safe-equal.js';
 import type { SignedPart } from '../crypto/hmac.js';
 import type { SecretInput } from '../crypto/keys.js';
 import { hmac } from './hmac.js';
 import { publicUrl, toggleDefaultPort, validatePublicUrlOption, type PublicUrlOptions } from './public-url.js';
-import type { ParsedDelivery, Provider, SignInput } from './types.js';
+import type { ParsedDelivery, Provider, SignInput, VerifiedDelivery } from './types.js';
 
 export interface TwilioOptions extends PublicUrlOptions {
   /** The account's Auth Token (Console → Account info); an array while rotating to a secondary token. */
@@ -42,25 +41,27 @@ export function twilio(options: TwilioOptions): Provider {
     idHeader: 'i-twilio-idempotency-token',
     bodyFormat: 'auto',
     signedContent: ({ url, body }) => signedContent(url as string, body),
-    alternativeContents: ([url, ...rest]) => {
-      const other = toggleDefaultPort(url as string);
-      return other === undefined ? [] : [[other, ...rest]];
-    },
+    alternativeContents: ([url, ...rest]) => otherUrls(url as string).map((other) => [other, ...rest]),
     describe: describeTwilio,
     signHeaders: (input) => ({ 'content-type': looksLikeJson(input.body) ? 'application/json' : 'application/x-www-form-urlencoded' }),
   });
   return {
     ...inner,
     verify(input) {
-      const verified = inner.verify({ ...input, url: publicUrl(input, urlOptions, 'twilio') });
+      const url = publicUrl(input, urlOptions, 'twilio');
+      let verified: VerifiedDelivery;
+      try {
+        verified = inner.verify({ ...input, url });
+      } catch (error) {
+        throw withUrlHint(error, url, urlOptions);
+      }
       if (input.url === undefined) delete verified.url;
       else verified.url = input.url;
       return verified;
     },
     parse(verified) {
       const parsed = inner.parse(verified);
-      const form = /^application\/x-www-form-urlencoded/i.test(getHeader(verified.headers, 'content-type') ?? '');
-      return form ? signedFieldsOnly(parsed, verified.rawBody) : parsed;
+      return signedFieldsOnly(parsed, verified.rawBody);
     },
     sign(input) {
       const url = signUrl(input, urlOptions);
@@ -76,7 +77,10 @@ export function twilio(options: TwilioOptions): Provider {
  * values — exactly what was signed — and the type is found again from that payload.
  */
 function signedFieldsOnly(parsed: ParsedDelivery, rawBody: Uint8Array): ParsedDelivery {
-  const fields = formFields(rawBody);
+  // A JSON body (by its signed bytes, as core's decoder chose; never by Content-Type) has no form fields.
+  const text = utf8Text(rawBody);
+  if (textLooksLikeJson(text)) return parsed;
+  const fields = fieldsOf(text);
   if (![...fields.values()].some((values) => values.size > 1)) return parsed;
   // Through a Map, as core's form decoder does: a field named `__proto__` stays an own field.
   const payload = Object.fromEntries([...fields].map(([name, values]) => [name, values.size === 1 ? [...values][0] : [...values].sort()]));
@@ -84,11 +88,33 @@ function signedFieldsOnly(parsed: ParsedDelivery, rawBody: Uint8Array): ParsedDe
   return { ...rest, payload, ...describeTwilio(payload) };
 }
 
+/**
+ * The URL as Twilio may have signed it besides as received: with its default port toggled, and
+ * with the query's `'` that a fetch Request rewrote as `%27` (WHATWG URL parsing in Bun, Deno,
+ * Workers, Next.js) put back, since Twilio signs the URL unescaped.
+ */
+function otherUrls(url: string): string[] {
+  const at = url.indexOf('?');
+  const unescaped = at === -1 || !url.includes('%27', at) ? undefined : url.slice(0, at) + url.slice(at).replaceAll('%27', "'");
+  const others = [toggleDefaultPort(url), unescaped, unescaped === undefined ? undefined : toggleDefaultPort(unescaped)];
+  return others.filter((other): other is string => other !== undefined);
+}
+
+const BODY_CHANGED = 'The body does not match the bodySHA256 in the signed URL: it was changed on the way.';
+
+/** A mismatch names what was signed here: the URL rebuilt (not secret), `authToken`, and the options that fix a proxy's URL. */
+function withUrlHint(error: unknown, url: string, options: PublicUrlOptions): unknown {
+  if (!isWebhookError(error) || error.code !== 'signature_mismatch' || error.message === BODY_CHANGED) return error;
+  const how = options.url !== undefined ? 'from the `url` option' : options.trustProxy ? 'from X-Forwarded-Proto/-Host and the path' : 'as https:// + the Host header + the path';
+  const fix = options.url !== undefined ? 'check that `url` is the URL set in the Twilio Console' : 'behind a proxy or load balancer, pass `trustProxy: true` (it must overwrite X-Forwarded-Proto/-Host) or `url` (the URL set in the Twilio Console)';
+  return new WebhookError('signature_mismatch', `No X-Twilio-Signature matches the URL rebuilt ${how}, ${JSON.stringify(url)}, with this body: check the \`authToken\` option; ${fix}.`, { cause: error });
+}
+
 function signedContent(url: string, body: Uint8Array): SignedPart[] {
   const hash = bodyHashIn(url);
   if (hash === undefined) return [url, sortedParams(body)];
   if (!hashMatches(body, hash)) {
-    throw new WebhookError('signature_mismatch', 'The body does not match the bodySHA256 in the signed URL: it was changed on the way.');
+    throw new WebhookError('signature_mismatch', BODY_CHANGED);
   }
   return [url];
 }
@@ -103,12 +129,18 @@ function sortedParams(body: Uint8Array): string {
 
 /** The decoded fields of a form body, each with the set of its values. */
 function formFields(body: Uint8Array): Map<string, Set<string>> {
-  let text: string;
+  return fieldsOf(utf8Text(body));
+}
+
+function utf8Text(body: Uint8Array): string {
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch (cause) {
     throw new WebhookError('invalid_body', 'The Twilio form body is not valid UTF-8.', { cause });
   }
+}
+
+function fieldsOf(text: string): Map<string, Set<string>> {
   const fields = new Map<string, Set<string>>();
   for (const [name, value] of new URLSearchParams(text)) {
     const values = fields.get(name) ?? new Set<string>();

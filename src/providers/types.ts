@@ -25,6 +25,12 @@ export interface ParsedDelivery {
   /** Less specific types that handlers may also be registered for (GitHub: `issues` for `issues.opened`). */
   parentTypes?: readonly string[];
   payload: unknown;
+  /**
+   * The sender reads the handler's answer from the response (Discord interactions, Slack slash
+   * commands and interactivity): a handler's plain return value is the reply. Elsewhere only
+   * `reply(…)` sets one, so a returned database row never reaches the sender.
+   */
+  expectsReply?: boolean;
 }
 
 export interface SignInput {
@@ -65,8 +71,8 @@ export interface Provider {
   /** A reply the provider expects for a protocol handshake (Slack challenge, Discord PING), given a verified delivery. */
   handshake?(parsed: ParsedDelivery, verified: VerifiedDelivery): ReceiveResult | undefined;
   /**
-   * The success answer the sender expects when no handler returned a value, where it is not
-   * 200 `{"ok":true}` (Discord webhook events want 204 with no body).
+   * The success answer the sender requires for a handled delivery, whatever the handlers return
+   * or `reply(…)`, where it is not theirs to choose (Discord webhook events: always 204, no body).
    */
   acknowledge?(parsed: ParsedDelivery): ReceiveResult | undefined;
 }

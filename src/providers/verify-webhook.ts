@@ -1,5 +1,8 @@
-import type { VerifyInput, Provider } from './types.js';
+import { WebhookError } from '../core/errors.js';
+import { requireRawBody } from '../core/raw-body-input.js';
 import type { HeadersLike } from '../core/types.js';
+import type { VerifyInput, Provider } from './types.js';
+import { isUnsignedProbe } from './unsigned-probe.js';
 
 export interface VerifiedWebhook<Payload = unknown> {
   id: string | undefined;
@@ -12,7 +15,8 @@ export interface VerifiedWebhook<Payload = unknown> {
 
 /**
  * Verifies and parses one delivery with no receiver, like Stripe's `constructEvent`.
- * Throws `WebhookError` (signature, freshness, then `invalid_body`).
+ * Throws `WebhookError` (signature, freshness, then `invalid_body`; `misconfigured` when `body` is not
+ * the raw bytes — a parsed object or `undefined` means a body parser consumed them).
  *
  * @example
  * app.post('/stripe', express.raw({ type: '*\/*' }), (req, res) => {
@@ -21,7 +25,11 @@ export interface VerifiedWebhook<Payload = unknown> {
  * });
  */
 export function verifyWebhook<Payload = unknown>(provider: Provider, input: VerifyInput): VerifiedWebhook<Payload> {
+  requireRawBody(input, 'verifyWebhook()');
   const verified = provider.verify(input);
+  if (isUnsignedProbe(verified)) {
+    throw new WebhookError('missing_header', `The request carries no ${provider.name} signature (an unsigned probe such as Slack's ssl_check, which a receiver answers itself): verifyWebhook() returns only signed deliveries.`);
+  }
   const parsed = provider.parse(verified);
   return {
     id: parsed.id,

@@ -7,3 +7,4 @@
 export { queueReceiver, type QueueReceiverOptions, type DeliveryQueue, type DeliveryJobOptions } from './queue-receiver.js';
 export { createWorker, type CreateWorkerOptions, type DeliveryJobResult } from './create-worker.js';
 export { jobIdFor, type DeliveryJob } from './job.js';
+export { dedupeKey } from '../receiver/dedupe-key.js';

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { normalizeHeaders } from '../core/headers.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 
@@ -57,14 +58,19 @@ export function isDeliveryJob(value: unknown): value is DeliveryJob {
   );
 }
 
-const ENCODED = 'b64.';
+/** A `.` is in no BullMQ key name (`wait`, `delayed`, `marker`, …: lower-case letters and `-`), nor `:`. */
+const JOB_ID_PREFIX = 'hg.';
 
 /**
- * The BullMQ job id of a delivery id: the id itself, unless BullMQ refuses it (an integer such
- * as `"12345"`, or one containing `:`) or it starts with `b64.`; those become `b64.<base64url>`.
- * One delivery id always gives the same job id, and two never share one.
+ * The queue job id of a delivery's dedupe key (`pipeline.keyFor(id)`): always
+ * `hg.<sha256 base64url>`, 46 characters whatever the id. It can never equal a queue's own key
+ * names (no `:` and a `.`, never an integer), one key always gives the same job id (a resent
+ * delivery is not queued twice), and two keys share one only by a SHA-256 collision. Usable by
+ * any queue that dedupes by job id (BullMQ, pg-boss `singletonKey`).
+ *
+ * @example
+ * jobIdFor('github:delayed'); // 'hg.…' (43 base64url characters after the prefix)
  */
-export function jobIdFor(id: string): string {
-  const refused = `${Number.parseInt(id, 10)}` === id || id.includes(':') || id.startsWith(ENCODED);
-  return refused ? ENCODED + Buffer.from(id, 'utf8').toString('base64url') : id;
+export function jobIdFor(key: string): string {
+  return JOB_ID_PREFIX + createHash('sha256').update(key, 'utf8').digest('base64url');
 }

@@ -39,7 +39,8 @@ export interface QueueReceiverOptions {
 
 /**
  * Ack-first: a receiver whose `receive` verifies, parses and validates the delivery, adds it to
- * a BullMQ queue with `jobId` = the delivery id (a resent delivery is not added twice) and
+ * a BullMQ queue with `jobId` = `jobIdFor(key)`, the digest of the receiver's namespaced dedupe
+ * key (a resent delivery is not added twice; no id can name one of BullMQ's own keys), and
  * answers 202 at once. The handlers run in `createWorker`, with retries. Refusals answer as
  * usual (401, 422, …); a queue that cannot be reached answers 503 so the sender retries.
  * Handshakes (Slack, Discord PING) are still answered here, never queued.
@@ -70,7 +71,7 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
     if (!('calls' in prepared)) return prepared;
     const { parsed, verified } = prepared;
     const data = toJob(receiver.provider.name, parsed, verified);
-    const opts: DeliveryJobOptions = parsed.id === undefined ? { ...jobOptions } : { ...jobOptions, jobId: jobIdFor(parsed.id) };
+    const opts: DeliveryJobOptions = parsed.id === undefined ? { ...jobOptions } : { ...jobOptions, jobId: jobIdFor(pipeline.keyFor(parsed.id)) };
     try {
       await withTimeout(queue.add(parsed.type || 'delivery', data, opts), timeoutMs);
     } catch (cause) {

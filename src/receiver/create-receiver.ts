@@ -1,3 +1,4 @@
+import { requireRawBody } from '../core/raw-body-input.js';
 import { errorResult } from '../core/result.js';
 import { memoryStore } from '../stores/memory.js';
 import { parseOptions } from './options.js';
@@ -39,7 +40,14 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       return receiver;
     },
     // pipeline.receive answers every failure itself and never rejects.
-    receive: (input) => lifecycle.run(() => pipeline.receive(input), (refusal) => receiver.fail(refusal)),
+    receive(input) {
+      try {
+        requireRawBody(input, 'receiver.receive()');
+      } catch (error) {
+        return Promise.resolve(receiver.fail(error));
+      }
+      return lifecycle.run(() => pipeline.receive(input), (refusal) => receiver.fail(refusal));
+    },
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
     bodyTimeoutMs: resolved.bodyTimeoutMs,

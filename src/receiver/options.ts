@@ -41,6 +41,7 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   unhandled: z.enum(['ignore', 'reject']).optional(),
+  namespace: z.string().min(1, { error: 'must be a non-empty string (e.g. a tenant id)' }).max(200, { error: 'must be at most 200 characters' }).optional(),
   handlerTimeoutMs: milliseconds,
   bodyTimeoutMs: milliseconds,
 });
@@ -60,6 +61,8 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   dedupe: DedupeStore | false;
   unhandled: UnhandledPolicy;
+  /** Prefix of every dedupe key and queue job id (`dedupeKey`); default the provider's name. */
+  namespace: string;
   /** Handlers that have not settled by then answer 503 `handler_timeout`; false: no limit. */
   handlerTimeoutMs: number | false;
   /** Adapters that read a stream give up on a body after this long: 408 `body_timeout`; false: no limit. */
@@ -76,7 +79,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
       issue.path[0] === 'provider'
         ? 'createReceiver(): `provider` must be a provider built with providers.X(…), e.g. providers.stripe({ secret }).'
         : issue.code === 'unrecognized_keys'
-        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, handlerTimeoutMs, bodyTimeoutMs.`
+        ? `createReceiver(): unknown option ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the options are provider, events, toleranceSeconds, maxBodyBytes, dedupe, unhandled, namespace, handlerTimeoutMs, bodyTimeoutMs.`
         : `createReceiver(): \`${name}\` ${issue.message}.`;
     throw new WebhookError('misconfigured', message);
   }
@@ -93,6 +96,7 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     maxBodyBytes: value.maxBodyBytes ?? provider.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     dedupe: original.dedupe === undefined ? defaultStore() : original.dedupe,
     unhandled: value.unhandled ?? 'ignore',
+    namespace: value.namespace ?? provider.name,
     handlerTimeoutMs: value.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS,
     bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
   };

@@ -6,17 +6,17 @@ import { errorResult, jsonResult, successResult } from '../core/result.js';
 import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { ParsedDelivery, VerifiedDelivery } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
+import { dedupeKey } from './dedupe-key.js';
 import { LazyHeaders, createDelivery, type DeliveryBase } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
+import { answersWith, handledAnswer, type HandledAnswer } from './answer.js';
 import { HandlerFailure, handlerFailure, type Registration, type Router } from './router.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Delivery } from './types.js';
-import { replyOf } from './reply.js';
 import { validatePayload } from './validate.js';
 
 // Answers are built per delivery from these, never shared: callers and adapters (Lambda hands
 // `headers` on as is) may add a header, and one request's answer must never leak into another's.
-const OK_JSON = JSON.stringify({ ok: true });
 const DUPLICATE_JSON = JSON.stringify({ ok: true, duplicate: true });
 const IGNORED = { ok: true, ignored: true } as const;
 
@@ -45,6 +45,8 @@ export interface Pipeline {
    * `receive` would give, or a rejection with the `WebhookError` (reported to `onError`).
    */
   dispatch(parsed: ParsedDelivery, verified: VerifiedDelivery): Promise<ReceiveResult>;
+  /** The store key (and queue job id source) of a delivery id: `dedupeKey(namespace, id)`. */
+  keyFor(id: string): string;
 }
 
 /**
@@ -57,7 +59,8 @@ export interface Pipeline {
  * awaits once, for its handler.
  */
 export function createPipeline(options: ResolvedOptions, router: Router): Pipeline {
-  const { provider, events, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs } = options;
+  const { provider, events, unhandled, maxBodyBytes, toleranceSeconds, handlerTimeoutMs, namespace } = options;
+  const keyFor = (id: string): string => dedupeKey(namespace, id);
   const store = options.dedupe === false ? undefined : options.dedupe;
   const handlerTimeout = (): WebhookError =>
     new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${String(handlerTimeoutMs)} ms); the sender should retry.`);
@@ -98,9 +101,11 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     return withDeadline(running, handlerTimeoutMs, handlerTimeout, (late) => router.report(asWebhookError(handlerFailure(late)), delivery), handlerFailure);
   }
 
-  /** The answer to a handled delivery: the handlers' value, the provider's acknowledgement, or `{"ok":true}`. */
-  function answerOf(parsed: ParsedDelivery, value: unknown): ReceiveResult {
-    return value === undefined ? (provider.acknowledge?.(parsed) ?? jsonResult(OK_JSON)) : replyResult(value);
+  /** Runs the handlers within handlerTimeoutMs; rejects with a HandlerFailure or `handler_timeout`. */
+  async function handle(prepared: Pick<PreparedDelivery, 'parsed' | 'calls'>, delivery: Delivery): Promise<HandledAnswer> {
+    let value = router.dispatch(prepared.calls, answersWith(prepared.parsed));
+    if (isThenable(value)) value = await settle(value, delivery);
+    return handledAnswer(provider, prepared.parsed, value);
   }
 
   async function receive(input: DeliveryInput): Promise<ReceiveResult> {
@@ -112,8 +117,10 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       delivery = prepared.delivery;
 
       const id = store === undefined ? undefined : prepared.parsed.id;
-      if (id !== undefined && store !== undefined) {
-        let claim = storeCall(store, 'claim', id);
+      const key = id === undefined ? undefined : keyFor(id);
+      const owner = claimOwner();
+      if (key !== undefined && store !== undefined) {
+        let claim = storeCall(store, 'claim', key, owner);
         if (isThenable(claim)) claim = await claim;
         if (claim === 'duplicate') return jsonResult(DUPLICATE_JSON);
         if (claim === 'in_flight') {
@@ -125,20 +132,19 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
         }
       }
 
-      let result: ReceiveResult;
+      let answer: HandledAnswer;
       try {
-        let value = router.dispatch(prepared.calls);
-        if (isThenable(value)) value = await settle(value, delivery);
-        result = answerOf(prepared.parsed, value);
+        answer = await handle(prepared, delivery);
       } catch (failure) {
-        const released = id !== undefined && store !== undefined ? afterHandling(store, 'release', id, delivery) : undefined;
+        const released = key !== undefined && store !== undefined ? afterHandling(store, 'release', key, owner, delivery) : undefined;
         if (released !== undefined) await released;
         throw failure;
       }
       // The work is done: a store failure now must not turn it into a retry (that would run it twice).
-      const completed = id !== undefined && store !== undefined ? afterHandling(store, 'complete', id, delivery) : undefined;
+      const completed = key !== undefined && store !== undefined ? afterHandling(store, 'complete', key, owner, delivery) : undefined;
       if (completed !== undefined) await completed;
-      return result;
+      if (answer.unsent !== undefined) router.report(answer.unsent, delivery);
+      return answer.result;
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
@@ -147,9 +153,9 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
   }
 
   /** `release` or `complete`, whose failure is reported, never answered: a promise only when the store is async. */
-  function afterHandling(dedupe: DedupeStore, step: 'release' | 'complete', id: string, delivery: Delivery): PromiseLike<void> | undefined {
+  function afterHandling(dedupe: DedupeStore, step: 'release' | 'complete', id: string, owner: string, delivery: Delivery): PromiseLike<void> | undefined {
     try {
-      const done = storeCall(dedupe, step, id);
+      const done = storeCall(dedupe, step, id, owner);
       if (isThenable(done)) return Promise.resolve(done).then(undefined, (error: unknown) => router.report(asWebhookError(error), delivery));
     } catch (error) {
       router.report(asWebhookError(error), delivery);
@@ -163,9 +169,9 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       const routed = await route(parsed, verified);
       if (!('calls' in routed)) return routed;
       delivery = routed.delivery;
-      let value = router.dispatch(routed.calls);
-      if (isThenable(value)) value = await settle(value, delivery);
-      return answerOf(parsed, value);
+      const answer = await handle(routed, delivery);
+      if (answer.unsent !== undefined) router.report(answer.unsent, delivery);
+      return answer.result;
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
@@ -173,7 +179,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
-  return { receive, prepare: async (input) => prepareNow(input), dispatch };
+  return { receive, prepare: async (input) => prepareNow(input), dispatch, keyFor };
 
   /**
    * Gives each handler its own view: a handler registered for `K` sees `type: K` and the output
@@ -245,27 +251,16 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
   }
 }
 
-/** A handler's return value as the JSON answer; one that JSON cannot carry is a handler failure (retried). */
-function replyResult(value: unknown): ReceiveResult {
-  const explicit = replyOf(value);
-  if (explicit) return explicit;
-  let result: ReceiveResult;
-  try {
-    result = successResult(value);
-  } catch (cause) {
-    throw new HandlerFailure(cause);
-  }
-  if (typeof result.body !== 'string') {
-    throw new HandlerFailure(new TypeError(`A handler returned a ${typeof value}, which JSON cannot serialise.`));
-  }
-  return result;
+/** One store call; whatever it throws or rejects with is `store_unavailable`. Synchronous when the store is (the memory store). */
+/** A token new for each delivery attempt, so a store acts on a claim only for the attempt that made it. */
+function claimOwner(): string {
+  return globalThis.crypto.randomUUID();
 }
 
-/** One store call; whatever it throws or rejects with is `store_unavailable`. Synchronous when the store is (the memory store). */
-function storeCall<S extends 'claim' | 'complete' | 'release'>(store: DedupeStore, step: S, id: string): ReturnType<DedupeStore[S]> {
+function storeCall<S extends 'claim' | 'complete' | 'release'>(store: DedupeStore, step: S, id: string, owner: string): ReturnType<DedupeStore[S]> {
   let answer: ReturnType<DedupeStore[S]>;
   try {
-    answer = store[step](id) as ReturnType<DedupeStore[S]>;
+    answer = store[step](id, owner) as ReturnType<DedupeStore[S]>;
   } catch (cause) {
     throw storeUnavailable(cause);
   }

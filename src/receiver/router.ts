@@ -12,7 +12,7 @@ export interface Registration {
 /** Event types whose registration lists are remembered; types come from senders, so the memo is bounded. */
 const MEMO_LIMIT = 1024;
 
-/** Handlers by event type, kept in registration order (the first value returned wins). */
+/** Handlers by event type, kept in registration order (the first answer returned wins). */
 export class Router {
   private readonly byType = new Map<string, Registration[]>();
   private readonly any: Registration[] = [];
@@ -58,12 +58,12 @@ export class Router {
 
   /**
    * Runs every handler concurrently, each with its own view of the delivery; the answer is the
-   * first defined return value in registration order. A single handler is called directly and
-   * its own return value handed back (awaited by the caller only when it is a promise); its
-   * synchronous throw becomes a `HandlerFailure`, and so must the caller turn its rejection.
-   * Several handlers are awaited together and reject with the first failure, a `HandlerFailure`.
+   * first return value in registration order that `answers` accepts. A single handler is called
+   * directly and its own return value handed back (awaited by the caller only when it is a
+   * promise); its synchronous throw becomes a `HandlerFailure`, and so must the caller turn its
+   * rejection. Several handlers are awaited together and reject with the first failure, a `HandlerFailure`.
    */
-  dispatch(calls: readonly (readonly [Handler, Delivery])[]): MaybePromise<unknown> {
+  dispatch(calls: readonly (readonly [Handler, Delivery])[], answers: (value: unknown) => boolean): MaybePromise<unknown> {
     if (calls.length === 1) {
       const [handler, delivery] = calls[0] as readonly [Handler, Delivery];
       try {
@@ -72,7 +72,7 @@ export class Router {
         throw new HandlerFailure(error);
       }
     }
-    return dispatchAll(calls);
+    return dispatchAll(calls, answers);
   }
 
   /**
@@ -91,10 +91,10 @@ export class Router {
   }
 }
 
-async function dispatchAll(calls: readonly (readonly [Handler, Delivery])[]): Promise<unknown> {
+async function dispatchAll(calls: readonly (readonly [Handler, Delivery])[], answers: (value: unknown) => boolean): Promise<unknown> {
   const results = await Promise.allSettled(calls.map(([handler, delivery]) => invoke(handler, delivery)));
   for (const result of results) if (result.status === 'rejected') throw new HandlerFailure(result.reason);
-  for (const result of results) if (result.status === 'fulfilled' && result.value !== undefined) return result.value;
+  for (const result of results) if (result.status === 'fulfilled' && answers(result.value)) return result.value;
   return undefined;
 }
 

@@ -57,7 +57,7 @@ export interface Delivery<Type extends string = string, Payload = unknown> {
   readonly provider: string;
 }
 
-/** A handler may return a value: the first one returned becomes the JSON response (Discord, Slack replies). */
+/** A handler answers with `reply(…)`; a plain return value is the reply only where the sender expects one (Discord interactions, Slack commands and interactivity). */
 export type Handler<Type extends string = string, Payload = unknown> = (delivery: Delivery<Type, Payload>) => unknown;
 
 export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;
@@ -76,6 +76,12 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
   dedupe?: DedupeStore | false;
   /** A type with no handler: answer 200 `ignored` (default) or 422 `schema_mismatch`. */
   unhandled?: UnhandledPolicy;
+  /**
+   * Prefix of this receiver's dedupe keys and queue job ids; default the provider's name. Give
+   * each receiver its own (e.g. a tenant id) when receivers of the same sender share one store:
+   * two tenants' `order-1001` would otherwise be one id.
+   */
+  namespace?: string;
   /**
    * How long the handlers of one delivery may run (default 30,000 ms; `false`: no limit). Past
    * it the delivery answers 503 `handler_timeout` and its id is released, so the sender's retry

@@ -12,6 +12,8 @@ export interface MemoryStoreOptions {
 
 const PENDING = 0;
 const DONE = 1;
+/** No owner given (a direct caller): such claims match each other, as before owners existed. */
+const NO_OWNER = '';
 
 /**
  * The default dedupe store: one process's memory, bounded by count (LRU) and age (TTL).
@@ -28,8 +30,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { r
     throw new WebhookError('misconfigured', `memoryStore(): \`clock\` must be a function returning milliseconds, like Date.now; got ${typeof clock}.`);
   }
   // A Map iterates in insertion order, so re-inserting on use makes its first key the least recently used.
-  // Values pack state and expiry into one number (expiry * 2 + state) to keep an entry small.
+  // Values pack state and expiry into one number (expiry * 2 + state) to keep an entry small;
+  // a pending claim's owner sits in `owners` only while it is pending.
   const entries = new Map<string, number>();
+  const owners = new Map<string, string>();
   // The oldest key is found with one iterator kept across evictions, not a new `keys()` each
   // time: a new iterator starts at the front of the table, where V8 leaves a hole for every key
   // deleted since the last rehash, so on a full store each eviction scanned a growing run of
@@ -46,31 +50,46 @@ export function memoryStore(options: MemoryStoreOptions = {}): DedupeStore & { r
 
   /** Called with more than `maxEntries` (≥ 1) keys, all of them behind the kept iterator: it is never done here. */
   function evictOldest(): void {
-    entries.delete((oldestFirst ??= entries.keys()).next().value as string);
+    const key = (oldestFirst ??= entries.keys()).next().value as string;
+    entries.delete(key);
+    owners.delete(key);
+  }
+
+  /** The owner of `key`'s live pending claim, or undefined when there is none (absent, done or expired). */
+  function pendingOwner(key: string): string | undefined {
+    const packed = entries.get(key);
+    if (packed === undefined || packed % 2 !== PENDING || Math.floor(packed / 2) <= clock()) return undefined;
+    return owners.get(key);
   }
 
   return {
     get size() {
       return entries.size;
     },
-    claim(id: string): ClaimResult {
-      const packed = entries.get(id);
+    claim(key: string, owner: string = NO_OWNER): ClaimResult {
+      const packed = entries.get(key);
       if (packed !== undefined) {
         if (Math.floor(packed / 2) > clock()) {
           if (packed % 2 === PENDING) return 'in_flight';
-          remember(id, DONE);
+          remember(key, DONE);
           return 'duplicate';
         }
-        entries.delete(id);
+        entries.delete(key);
       }
-      remember(id, PENDING);
+      remember(key, PENDING);
+      owners.set(key, owner);
       return 'claimed';
     },
-    complete(id: string): void {
-      remember(id, DONE);
+    // Done whoever holds the key: the work happened, even if this claim expired and another took it.
+    complete(key: string): void {
+      owners.delete(key);
+      remember(key, DONE);
     },
-    release(id: string): void {
-      entries.delete(id);
+    // Only the claim's own owner forgets it: a stale attempt never frees a retry's claim.
+    release(key: string, owner: string = NO_OWNER): void {
+      if (pendingOwner(key) !== owner) return;
+      entries.delete(key);
+      owners.delete(key);
     },
   };
 }

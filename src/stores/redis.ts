@@ -9,7 +9,10 @@ export interface RedisStoreOptions {
    * Nothing is configured on it; its options decide how fast a dead Redis answers 503 — see the README.
    */
   client: Redis | Cluster;
-  /** Prepended to every delivery id to make its key. Default `'hookguard:dedupe:'`. */
+  /**
+   * Prepended to every key the receiver gives (`<namespace>:<id>`, see the receiver's `namespace`).
+   * Default `'hookguard:dedupe:'`.
+   */
   prefix?: string;
   /** How long a handled id is remembered. Default 3 days, like `memoryStore` (Stripe retries for 3 days). */
   ttlSeconds?: number;
@@ -22,12 +25,13 @@ export interface RedisStoreOptions {
   inFlightSeconds?: number;
 }
 
-// SET NX then GET inside one script: nothing can expire or change the key between the two.
-const CLAIM = `if redis.call('SET', KEYS[1], 'pending', 'NX', 'PX', ARGV[1]) then return 'claimed' end
+// A pending claim holds `pending:<owner>`. SET NX then GET inside one script: nothing can expire
+// or change the key between the two.
+const CLAIM = `if redis.call('SET', KEYS[1], 'pending:' .. ARGV[2], 'NX', 'PX', ARGV[1]) then return 'claimed' end
 if redis.call('GET', KEYS[1]) == 'done' then return 'duplicate' end
 return 'in_flight'`;
-// Only a claim still pending is forgotten: an id another instance already completed stays done.
-const RELEASE = `if redis.call('GET', KEYS[1]) == 'pending' then return redis.call('DEL', KEYS[1]) end
+// Only this owner's own pending claim is forgotten: not one a retry made after it expired, nor an id already done.
+const RELEASE = `if redis.call('GET', KEYS[1]) == 'pending:' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
 /**
@@ -61,23 +65,23 @@ export function redisStore(options: RedisStoreOptions): DedupeStore {
   const release = script(client, RELEASE);
 
   return {
-    async claim(id: string): Promise<ClaimResult> {
-      const answer = await claim(prefix + id, inFlightMs);
+    async claim(key: string, owner = ''): Promise<ClaimResult> {
+      const answer = await claim(prefix + key, inFlightMs, owner);
       if (answer === 'claimed' || answer === 'in_flight' || answer === 'duplicate') return answer;
       throw new Error(`redisStore(): unexpected claim reply ${JSON.stringify(answer)}.`);
     },
-    async complete(id: string): Promise<void> {
-      // Done whatever the key holds: the work has happened, even if this claim outlived inFlightSeconds.
-      await client.set(prefix + id, 'done', 'PX', ttlMs);
+    async complete(key: string): Promise<void> {
+      // Done whoever holds the key: the work has happened, even if this claim outlived inFlightSeconds.
+      await client.set(prefix + key, 'done', 'PX', ttlMs);
     },
-    async release(id: string): Promise<void> {
-      await release(prefix + id);
+    async release(key: string, owner = ''): Promise<void> {
+      await release(prefix + key, owner);
     },
   };
 }
 
 /** Runs a one-key script by its SHA1, loading it with EVAL when Redis does not know it (NOSCRIPT). */
-function script(client: Redis | Cluster, source: string): (key: string, ...args: number[]) => Promise<unknown> {
+function script(client: Redis | Cluster, source: string): (key: string, ...args: (number | string)[]) => Promise<unknown> {
   const sha = createHash('sha1').update(source).digest('hex');
   return async (key, ...args) => {
     try {

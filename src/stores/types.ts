@@ -7,10 +7,21 @@ export type ClaimResult = 'claimed' | 'in_flight' | 'duplicate';
  * `store_unavailable` (fail closed).
  */
 export interface DedupeStore {
-  /** Marks `id` as being handled, unless it is already being handled or done. */
-  claim(id: string): ClaimResult | Promise<ClaimResult>;
-  /** The handler finished: later claims answer `duplicate`. */
-  complete(id: string): void | Promise<void>;
-  /** The handler failed: forget the claim so the sender's retry is handled. */
-  release(id: string): void | Promise<void>;
+  /**
+   * Marks `key` as being handled by `owner`, unless it is already being handled or done.
+   * `key` is the receiver's `dedupeKey(namespace, id)`: namespaced, and bounded in length (a
+   * store keeps it as is). `owner` is a token new for each delivery attempt (the receiver always
+   * passes one; a direct caller may leave it out, and such claims match each other).
+   */
+  claim(key: string, owner?: string): ClaimResult | Promise<ClaimResult>;
+  /**
+   * The handler finished: later claims answer `duplicate`. Marks the key done whoever holds it —
+   * the work happened, even if this owner's claim expired and a retry claimed it meanwhile.
+   */
+  complete(key: string, owner?: string): void | Promise<void>;
+  /**
+   * The handler failed: forget the claim so the sender's retry is handled — only while `owner`
+   * still holds it. Never deletes another owner's claim, nor a key already done.
+   */
+  release(key: string, owner?: string): void | Promise<void>;
 }

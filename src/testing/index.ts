@@ -17,6 +17,13 @@ export interface SignRequestOptions {
   headers?: Record<string, string>;
 }
 
+/** What `signRequest` returns: headers and a body that `fetch`, supertest and `receiver.receive()` all take as they are. */
+export interface SignedTestRequest {
+  headers: Record<string, string>;
+  /** `Uint8Array<ArrayBuffer>`, not `ArrayBufferLike`: under lib DOM only that is a `BodyInit`. */
+  body: string | Uint8Array<ArrayBuffer>;
+}
+
 /**
  * Signs a payload the way `provider`'s sender would, for your handler tests. An object is
  * JSON-serialised; a string or bytes are sent as they are. With no options the result is a
@@ -26,7 +33,7 @@ export interface SignRequestOptions {
  * const { headers, body } = signRequest(provider, { type: 'invoice.paid', data: { id: 'in_1', amount: 500 } });
  * await request(app).post('/webhooks').set(headers).send(body).expect(200);
  */
-export function signRequest(provider: Provider, payload: unknown, options: SignRequestOptions = {}): { headers: Record<string, string>; body: string | Uint8Array } {
+export function signRequest(provider: Provider, payload: unknown, options: SignRequestOptions = {}): SignedTestRequest {
   const body = typeof payload === 'string' || payload instanceof Uint8Array ? payload : toJson(payload);
   const signed: SignedRequest = provider.sign({
     body,
@@ -36,7 +43,13 @@ export function signRequest(provider: Provider, payload: unknown, options: SignR
     ...(options.url !== undefined ? { url: options.url } : {}),
   });
   // `signed.body`: a sender may stamp the body it signs (Linear adds `webhookTimestamp`).
-  return { headers: withOverrides(signed.headers, options.headers), body: signed.body };
+  return { headers: withOverrides(signed.headers, options.headers), body: fetchableBody(signed.body) };
+}
+
+/** The body as given (a Buffer stays a Buffer, as supertest needs), copied only when it views a SharedArrayBuffer. */
+function fetchableBody(body: string | Uint8Array): string | Uint8Array<ArrayBuffer> {
+  if (typeof body === 'string') return body;
+  return body.buffer instanceof ArrayBuffer ? (body as Uint8Array<ArrayBuffer>) : new Uint8Array(body);
 }
 
 function toJson(payload: unknown): string {

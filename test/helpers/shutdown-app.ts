@@ -8,6 +8,7 @@ import express from 'express';
 import { expressMiddleware } from '../../src/adapters/express.js';
 import { providers } from '../../src/providers/index.js';
 import { createReceiver } from '../../src/receiver/create-receiver.js';
+import { reply } from '../../src/receiver/reply.js';
 
 const send = (message: unknown): void => {
   process.send?.(message);
@@ -23,7 +24,7 @@ receiver.on('invoice.paid', async ({ id }) => {
   send({ event: 'handling', id });
   await new Promise<void>((resolve) => releases.push(resolve));
   send({ event: 'handled', id });
-  return { handled: id };
+  return reply({ handled: id });
 });
 
 const app = express();

@@ -15,6 +15,7 @@ import { expressMiddleware } from '../../src/adapters/express.js';
 import { providers } from '../../src/providers/index.js';
 import type { Provider } from '../../src/providers/types.js';
 import { createReceiver } from '../../src/receiver/create-receiver.js';
+import { reply } from '../../src/receiver/reply.js';
 import type { Delivery, EventSchemas, Receiver, ReceiverOptions } from '../../src/receiver/types.js';
 import type { DedupeStore } from '../../src/stores/types.js';
 import { listen, type Listening } from '../helpers/server.js';
@@ -293,9 +294,10 @@ describe.each([
       expect(handled[0]!.payload).toEqual(paid());
     });
 
-    it("a handler's return value is the JSON body", async () => {
+    it("a handler's reply() is the JSON body; a plain returned value is not (#13)", async () => {
       const receiver = createReceiver({ provider });
-      receiver.on('invoice.paid', () => ({ received: 'in_1', queued: true }));
+      receiver.on('invoice.paid', () => reply({ received: 'in_1', queued: true }));
+      receiver.onAny(() => ({ row: 'internal' }));
       const url = await serve(receiver);
       const res = await post(url, sign(paid()));
       expect([res.status, res.body]).toEqual([200, { received: 'in_1', queued: true }]);

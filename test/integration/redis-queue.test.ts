@@ -2,8 +2,8 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createReceiver, providers, type WebhookError } from '../../src/index.js';
-import { createWorker, jobIdFor, queueReceiver, type DeliveryJob, type QueueReceiverOptions } from '../../src/queue/index.js';
+import { createReceiver, providers, reply, type WebhookError } from '../../src/index.js';
+import { createWorker, dedupeKey, jobIdFor, queueReceiver, type DeliveryJob, type QueueReceiverOptions } from '../../src/queue/index.js';
 import { signRequest } from '../../src/testing/index.js';
 import { startApp, type AppProcess } from '../helpers/app-process.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -37,6 +37,11 @@ function newQueue(): { queue: Queue; name: string; events: QueueEvents } {
   return { queue, name, events };
 }
 
+/** The job id `queueReceiver` gives a delivery id of this file's provider, under its default namespace. */
+function jobOf(id: string): string {
+  return jobIdFor(dedupeKey(provider.name, id));
+}
+
 function connection() {
   return { host: '127.0.0.1', port: redis.port };
 }
@@ -44,7 +49,7 @@ function connection() {
 const orderSchema = z.object({ type: z.literal('order.created'), data: z.object({ amount: z.coerce.number() }) });
 
 describe('queueReceiver(): verify → parse → validate → enqueue → 202', () => {
-  it('a valid delivery → 202 {"ok":true,"queued":true}; the job holds everything handlers need, jobId = delivery id', async () => {
+  it('a valid delivery → 202 {"ok":true,"queued":true}; the job holds everything handlers need, jobId = jobIdFor(dedupeKey(namespace, id))', async () => {
     const { queue } = newQueue();
     const receiver = createReceiver({ provider, events: { 'order.created': orderSchema } });
     receiver.on('order.created', () => {});
@@ -55,7 +60,7 @@ describe('queueReceiver(): verify → parse → validate → enqueue → 202', (
     expect(result.status).toBe(202);
     expect(JSON.parse(result.body)).toEqual({ ok: true, queued: true });
 
-    const job = (await queue.getJob('msg_job_1')) as Job<DeliveryJob>;
+    const job = (await queue.getJob(jobOf('msg_job_1'))) as Job<DeliveryJob>;
     expect(job.name).toBe('order.created');
     expect(job.opts).toMatchObject({ attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: false });
     const data = job.data;
@@ -99,16 +104,24 @@ describe('queueReceiver(): verify → parse → validate → enqueue → 202', (
     expect(await queue.getJobCountByTypes('waiting')).toBe(1);
   });
 
-  it('ids BullMQ refuses as job ids (integers, colons) are encoded, still one job per id', async () => {
+  it('ids BullMQ refuses as job ids (integers, colons) are encoded, still one job per id (#13)', async () => {
     const { queue } = newQueue();
     const queued = queueReceiver(createReceiver({ provider }).onAny(() => {}), { queue });
     for (const id of ['12345', 'a:b', '12345', 'a:b', 'b64.x']) {
       expect((await queued.receive({ method: 'POST', ...signRequest(provider, { type: 't' }, { id }) })).status).toBe(202);
     }
-    expect(jobIdFor('12345')).toBe('b64.' + Buffer.from('12345').toString('base64url'));
-    expect(jobIdFor('evt_1')).toBe('evt_1');
     const ids = (await queue.getJobs(['waiting'])).map((job) => job.data.id).sort();
     expect(ids).toEqual(['12345', 'a:b', 'b64.x']);
+  });
+
+  it('jobIdFor(key): always hg.<43 base64url>, the same for one key, different for two, never an integer or with ":" (#13)', () => {
+    for (const key of ['evt_1', '12345', 'github:delayed', 'x'.repeat(15_000), '']) {
+      const jobId = jobIdFor(key);
+      expect(jobId).toMatch(/^hg\.[A-Za-z0-9_-]{43}$/);
+      expect(jobIdFor(key)).toBe(jobId);
+    }
+    expect(jobIdFor('a')).not.toBe(jobIdFor('b'));
+    expect(jobIdFor(dedupeKey('github', 'x'))).not.toBe(jobIdFor(dedupeKey('stripe', 'x')));
   });
 
   it('a queue that cannot be reached → 503 store_unavailable within enqueueTimeoutMs', async () => {
@@ -155,7 +168,7 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     const seen: unknown[] = [];
     receiver.on('order.created', (delivery) => {
       seen.push({ ...delivery, rawBody: Buffer.from(delivery.rawBody).toString() });
-      return { stored: delivery.payload.data.amount + 1 };
+      return reply({ stored: delivery.payload.data.amount + 1 });
     });
     const queued = queueReceiver(receiver, { queue });
     const signed = signRequest(provider, { type: 'order.created', data: { amount: '41' } }, { id: 'msg_typed' });
@@ -163,7 +176,7 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
 
     const worker = createWorker(queued, { queueName: name, connection: connection() });
     closers.push(() => worker.close());
-    const job = (await queue.getJob('msg_typed')) as Job;
+    const job = (await queue.getJob(jobOf('msg_typed'))) as Job;
     const returned = await job.waitUntilFinished(events, 10_000);
     expect(returned).toEqual({ status: 200, body: '{"stored":42}' });
     expect(seen).toEqual([
@@ -192,8 +205,8 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     await queued.receive({ method: 'POST', ...signRequest(provider, { type: 't' }, { id: 'msg_flaky' }) });
     const worker = createWorker(receiver, { queueName: name, connection: connection() });
     closers.push(() => worker.close());
-    await ((await queue.getJob('msg_flaky')) as Job).waitUntilFinished(events, 10_000);
-    const job = (await queue.getJob('msg_flaky')) as Job;
+    await ((await queue.getJob(jobOf('msg_flaky'))) as Job).waitUntilFinished(events, 10_000);
+    const job = (await queue.getJob(jobOf('msg_flaky'))) as Job;
     expect(runs).toBe(3);
     expect(job.attemptsMade).toBe(3);
     expect(await job.getState()).toBe('completed');
@@ -213,8 +226,8 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     await queued.receive({ method: 'POST', ...signRequest(provider, { type: 't' }, { id: 'msg_hung' }) });
     const worker = createWorker(receiver, { queueName: name, connection: connection() });
     closers.push(() => worker.close());
-    await ((await queue.getJob('msg_hung')) as Job).waitUntilFinished(events, 10_000);
-    const job = (await queue.getJob('msg_hung')) as Job;
+    await ((await queue.getJob(jobOf('msg_hung'))) as Job).waitUntilFinished(events, 10_000);
+    const job = (await queue.getJob(jobOf('msg_hung'))) as Job;
     expect(runs).toBe(2);
     expect(job.attemptsMade).toBe(2);
     expect(await job.getState()).toBe('completed');
@@ -230,8 +243,8 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     await queued.receive({ method: 'POST', ...signRequest(provider, { type: 't' }, { id: 'msg_doomed' }) });
     const worker = createWorker(receiver, { queueName: name, connection: connection() });
     closers.push(() => worker.close());
-    await expect(((await queue.getJob('msg_doomed')) as Job).waitUntilFinished(events, 10_000)).rejects.toThrow('database is down');
-    const job = (await queue.getJob('msg_doomed')) as Job;
+    await expect(((await queue.getJob(jobOf('msg_doomed'))) as Job).waitUntilFinished(events, 10_000)).rejects.toThrow('database is down');
+    const job = (await queue.getJob(jobOf('msg_doomed'))) as Job;
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(2);
     expect(job.failedReason).toBe('database is down');
@@ -251,8 +264,8 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     receiver.on('order.created', () => {});
     const worker = createWorker(receiver, { queueName: name, connection: connection() });
     closers.push(() => worker.close());
-    await expect(((await queue.getJob('msg_schema')) as Job).waitUntilFinished(events, 10_000)).rejects.toThrow('does not match its schema');
-    const job = (await queue.getJob('msg_schema')) as Job;
+    await expect(((await queue.getJob(jobOf('msg_schema'))) as Job).waitUntilFinished(events, 10_000)).rejects.toThrow('does not match its schema');
+    const job = (await queue.getJob(jobOf('msg_schema'))) as Job;
     expect(job.attemptsMade).toBe(1);
     expect(await job.getState()).toBe('failed');
     expect(codes).toEqual(['schema_mismatch']);
@@ -265,7 +278,7 @@ describe('createWorker(): the receiver’s own handlers, from the queue, with re
     let ran = false;
     const worker = createWorker(createReceiver({ provider }).onAny(() => void (ran = true)), { queueName: name, connection: connection() });
     closers.push(() => worker.close());
-    await expect(((await queue.getJob('gh-1')) as Job).waitUntilFinished(events, 10_000)).rejects.toThrow('github');
+    await expect(((await queue.getJob(jobIdFor(dedupeKey('github', 'gh-1')))) as Job).waitUntilFinished(events, 10_000)).rejects.toThrow('github');
     expect(ran).toBe(false);
   });
 });

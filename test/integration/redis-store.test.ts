@@ -71,7 +71,7 @@ describe('two receiver processes sharing one Redis', () => {
     const delivery = signRequest(provider, { type: 'order.created', failFirst: true }, { id });
     const first = await post((apps[0] as AppProcess).url, delivery);
     expect(first).toEqual({ status: 500, body: { error: expect.objectContaining({ code: 'handler_failed' }) } });
-    expect(await client.exists(`hookguard:dedupe:${id}`)).toBe(0);
+    expect(await client.exists(`hookguard:dedupe:standard-webhooks:${id}`)).toBe(0);
 
     const retry = await post((apps[1] as AppProcess).url, delivery);
     expect(retry).toEqual({ status: 200, body: { ok: true } });
@@ -80,7 +80,7 @@ describe('two receiver processes sharing one Redis', () => {
 
     expect(await client.get(`attempts:${id}`)).toBe('2');
     expect(await client.get(`effects:${id}`)).toBe('1');
-    expect(await client.get(`hookguard:dedupe:${id}`)).toBe('done');
+    expect(await client.get(`hookguard:dedupe:standard-webhooks:${id}`)).toBe('done');
   });
 
   it('a bad signature is refused (401) at either instance without touching Redis', async () => {
@@ -91,6 +91,6 @@ describe('two receiver processes sharing one Redis', () => {
       expect(answer.status).toBe(401);
       expect(answer.body.error?.code).toBe('signature_mismatch');
     }
-    expect(await client.exists(`hookguard:dedupe:${id}`, `effects:${id}`)).toBe(0);
+    expect(await client.exists(`hookguard:dedupe:standard-webhooks:${id}`, `effects:${id}`)).toBe(0);
   });
 });

@@ -6,6 +6,7 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { createReceiver } from '../../../src/receiver/create-receiver.js';
+import { reply } from '../../../src/receiver/reply.js';
 import type { Receiver, ReceiverOptions } from '../../../src/receiver/types.js';
 import type { Provider } from '../../../src/providers/types.js';
 import type { DedupeStore } from '../../../src/stores/types.js';
@@ -170,11 +171,38 @@ export const CASES: readonly ConformanceCase[] = [
     receiver.on('/deploy', ({ payload }) => ({ response_type: 'ephemeral', text: `Deploying ${(payload as { text: string }).text}` }));
     return { receiver, request: signed(SENDERS.slack, 'command=%2Fdeploy&text=prod&user_id=U1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx') };
   }),
-  single('standardWebhooks: the first value a handler returns is the JSON body', { status: 200, json: { received: 'in_1', queued: true } }, () => {
+  single('standardWebhooks: a handler\u2019s returned row never reaches the sender → 200 {"ok":true} (#13)', OK, () => {
     const receiver = createReceiver({ provider: sw });
-    receiver.on('invoice.paid', ({ payload }) => ({ received: (payload as ReturnType<typeof invoice>).data.id, queued: true }));
-    receiver.onAny(() => undefined);
+    receiver.on('invoice.paid', ({ payload }) => ({ id: (payload as ReturnType<typeof invoice>).data.id, customer_email: 'a@example.com', card_last4: '4242' }));
     return { receiver, request: signed(sw, invoice()) };
+  }),
+  single('standardWebhooks: the first reply() is the JSON body', { status: 200, json: { received: 'in_1', queued: true } }, () => {
+    const receiver = createReceiver({ provider: sw });
+    receiver.on('invoice.paid', ({ payload }) => reply({ received: (payload as ReturnType<typeof invoice>).data.id, queued: true }));
+    receiver.onAny(() => ({ internal: 'row' }));
+    return { receiver, request: signed(sw, invoice()) };
+  }),
+  single('standardWebhooks: reply() of a BigInt after the work is done → 200 {"ok":true}, not a 500 retry (#13)', OK, () => {
+    const receiver = createReceiver({ provider: sw });
+    receiver.on('invoice.paid', () => reply({ amount: 4200n }));
+    return { receiver, request: signed(sw, invoice()) };
+  }),
+  single('slack Events API: a handler\u2019s return value is not the reply → 200 {"ok":true} (#13)', OK, () => {
+    const receiver = createReceiver({ provider: SENDERS.slack });
+    receiver.on('app_mention', () => ({ user: 'U1', token: 'xoxb-internal' }));
+    return { receiver, request: signed(SENDERS.slack, { type: 'event_callback', event_id: 'Ev1', event: { type: 'app_mention', text: 'hi' } }) };
+  }),
+  single('slack interactivity (payload=<json>): the handler\u2019s return value is the JSON body (#13)', { status: 200, json: { response_action: 'clear' } }, () => {
+    const receiver = createReceiver({ provider: SENDERS.slack });
+    receiver.on('view_submission', () => ({ response_action: 'clear' }));
+    const payload = encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U1' }, view: { id: 'V1' } }));
+    return { receiver, request: signed(SENDERS.slack, `payload=${payload}`) };
+  }),
+  single('discord webhook event: always 204 with no body, whatever the handler returns or replies (#13)', { status: 204, text: '', headers: {} }, () => {
+    const receiver = createReceiver({ provider: SENDERS.discord });
+    receiver.on('APPLICATION_AUTHORIZED', () => ({ secret: 'row' }));
+    receiver.onAny(() => reply({ also: 'ignored' }));
+    return { receiver, request: signed(SENDERS.discord, { version: 1, application_id: '3', type: 1, event: { type: 'APPLICATION_AUTHORIZED', timestamp: '2024-10-18T14:42:53.064834', data: {} } }) };
   }),
   single('an event type with no handler → 200 {"ok":true,"ignored":true}', { status: 200, json: { ok: true, ignored: true } }, () => {
     const receiver = createReceiver({ provider: sw });

@@ -193,3 +193,18 @@ describe('discord.sign()', () => {
     expectWebhookError(() => discord({ publicKey: PUBLIC_KEY }).sign({ body: '{}' }), 'misconfigured');
   });
 });
+
+describe('discord.parse(): interactions take the handler’s return value as the reply, webhook events do not (#13)', () => {
+  const provider = discord({ publicKey: PUBLIC_KEY });
+  const parse = (body: string) => provider.parse({ rawBody: Buffer.from(body), headers: {} });
+
+  it('an APPLICATION_COMMAND interaction → expectsReply true', () => {
+    expect(parse(COMMAND).expectsReply).toBe(true);
+  });
+
+  it('a webhook event → expectsReply undefined, and acknowledge() is 204 with no body', () => {
+    const parsed = parse(JSON.stringify({ version: 1, application_id: '1', type: 1, event: { type: 'APPLICATION_AUTHORIZED', data: {} } }));
+    expect(parsed.expectsReply).toBeUndefined();
+    expect(provider.acknowledge?.(parsed)).toEqual({ status: 204, headers: {}, body: '' });
+  });
+});

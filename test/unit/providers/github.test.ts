@@ -155,11 +155,12 @@ describe('github.sign()', () => {
     expect(parsed).toMatchObject({ id: DELIVERY, type: 'issues.opened', parentTypes: ['issues'] });
   });
 
-  it("github.sign(): no type → X-GitHub-Event 'ping'; no id → a random UUID delivery id", () => {
-    const signed = provider.sign({ body: '{"zen":"Design for failure."}' });
+  it('github.sign(): no type → misconfigured (GitHub carries it in X-GitHub-Event, #13 item 11); no id → a random UUID delivery id', () => {
+    expectWebhookError(() => provider.sign({ body: '{"zen":"Design for failure."}' }), 'misconfigured');
+    const signed = provider.sign({ body: '{"zen":"Design for failure."}', type: 'ping' });
     expect(signed.headers['x-github-event']).toBe('ping');
     expect(signed.headers['x-github-delivery']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(provider.sign({ body: '{}' }).headers['x-github-delivery']).not.toBe(signed.headers['x-github-delivery']);
+    expect(provider.sign({ body: '{}', type: 'ping' }).headers['x-github-delivery']).not.toBe(signed.headers['x-github-delivery']);
   });
 
   it('github.sign(): every sample body → accepted by octokit verify()', async () => {
@@ -170,7 +171,7 @@ describe('github.sign()', () => {
   });
 
   it("github({ algorithm: 'sha1' }).sign(): writes X-Hub-Signature: sha1=<hex>", () => {
-    const signed = github({ secret: SECRET, algorithm: 'sha1' }).sign({ body: BODY });
+    const signed = github({ secret: SECRET, algorithm: 'sha1' }).sign({ body: BODY, type: 'issues.opened' });
     expect(signed.headers['x-hub-signature']).toBe(sha1(BODY));
   });
 });

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { slack } from '../../../src/providers/slack.js';
+import { verifyWebhook } from '../../../src/providers/verify-webhook.js';
 import { expectWebhookError, NOW, sampleBodies, tamper } from './support.js';
 
 // The oracle: Slack publishes no signer, so node:crypto by hand, exactly as Slack documents it:
@@ -169,6 +170,29 @@ describe('slack.parse() and handshake', () => {
   });
 });
 
+describe("slack: the unsigned ssl_check=1 probe (#13 item 9)", () => {
+  const provider = slack({ signingSecret: SECRET });
+  const probe = 'ssl_check=1&token=x&type=block_actions&event_id=EvNEW1';
+
+  it('slack.verify() → a delivery with no bytes and no timestamp; parse() → type ssl_check, none of the sent fields; handshake() → 200 with an empty body', () => {
+    const verified = provider.verify({ headers: headersFor(undefined, null, 'application/x-www-form-urlencoded'), body: probe, now: NOW });
+    expect(verified.rawBody.byteLength).toBe(0);
+    expect(verified.timestamp).toBeUndefined();
+    const parsed = provider.parse(verified);
+    expect(parsed).toEqual({ type: 'ssl_check', payload: { ssl_check: '1' } });
+    expect(provider.handshake?.(parsed, verified)).toEqual({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' });
+  });
+
+  it('verifyWebhook(slack, probe) → missing_header: it returns signed deliveries only', () => {
+    expectWebhookError(() => verifyWebhook(provider, { headers: headersFor(undefined, null, 'application/x-www-form-urlencoded'), body: probe, now: NOW }), 'missing_header');
+  });
+
+  it('an unsigned probe labelled JSON, or ssl_check=0 → missing_header', () => {
+    expectWebhookError(() => provider.verify({ headers: headersFor(undefined, null), body: probe, now: NOW }), 'missing_header');
+    expectWebhookError(() => provider.verify({ headers: headersFor(undefined, null, 'application/x-www-form-urlencoded'), body: 'ssl_check=0', now: NOW }), 'missing_header');
+  });
+});
+
 describe('slack.sign()', () => {
   const provider = slack({ signingSecret: SECRET });
 
@@ -186,5 +210,23 @@ describe('slack.sign()', () => {
     const signed = provider.sign({ body: SLASH, timestamp: NOW });
     expect(signed.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(provider.parse(provider.verify({ headers: signed.headers, body: signed.body, now: NOW })).type).toBe('/weather');
+  });
+});
+
+describe('slack.parse(): which deliveries take the handler’s return value as the reply (#13)', () => {
+  const parse = (body: string, contentType: string) => slack({ signingSecret: SECRET }).parse({ rawBody: Buffer.from(body), headers: { 'content-type': contentType } });
+  const interaction = (type: string) => `payload=${encodeURIComponent(JSON.stringify({ type, user: { id: 'U1' } }))}`;
+
+  it.each([
+    ['an Events API event_callback', EVENT, 'application/json', undefined],
+    ['url_verification', JSON.stringify({ type: 'url_verification', challenge: 'c' }), 'application/json', undefined],
+    ['app_rate_limited', JSON.stringify({ type: 'app_rate_limited', minute_rate_limited: 1 }), 'application/json', undefined],
+    ['a slash command', SLASH, 'application/x-www-form-urlencoded', true],
+    ['block_actions', interaction('block_actions'), 'application/x-www-form-urlencoded', true],
+    ['view_submission', interaction('view_submission'), 'application/x-www-form-urlencoded', true],
+    ['shortcut', interaction('shortcut'), 'application/x-www-form-urlencoded', true],
+    ['an unknown payload type', interaction('something_new'), 'application/x-www-form-urlencoded', undefined],
+  ])('%s → expectsReply %s', (_label, body, contentType, expected) => {
+    expect(parse(body, contentType).expectsReply).toBe(expected);
   });
 });

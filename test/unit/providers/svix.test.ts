@@ -68,14 +68,22 @@ describe.each(ALIASES)('%s(): Standard Webhooks with svix-* headers', (name, bui
     expectWebhookError(() => verify(headersFor(svixSign(body, OTHER)), body), 'signature_mismatch');
   });
 
-  it(`${name}.verify(): no svix-signature / svix-timestamp / svix-id → missing_header; webhook-* headers are not read`, () => {
+  it(`${name}.verify(): no svix-signature / svix-timestamp / svix-id (nor its webhook-* twin) → missing_header`, () => {
     const body = JSON.stringify({ type });
     const signature = svixSign(body);
     expectWebhookError(() => verify(headersFor(null), body), 'missing_header');
     expectWebhookError(() => verify(headersFor(signature, null), body), 'missing_header');
     expectWebhookError(() => verify(headersFor(signature, String(NOW), null), body), 'missing_header');
-    const standard = { 'webhook-id': ID, 'webhook-timestamp': String(NOW), 'webhook-signature': signature };
-    expectWebhookError(() => verify(standard, body), 'missing_header');
+  });
+
+  it(`${name}.verify(): the unbranded webhook-id / -timestamp / -signature, which svix's Webhook.verify accepts → verified; parse() finds the webhook-id (#13 item 9)`, () => {
+    const body = JSON.stringify({ type });
+    const standard = { 'webhook-id': ID, 'webhook-timestamp': String(NOW), 'webhook-signature': svixSign(body) };
+    expect(new Webhook(SECRET).verify(body, standard)).toEqual({ type });
+    const provider = build({ secret: SECRET });
+    const verified = provider.verify({ headers: standard, body, now: NOW });
+    expect(verified.headers).toBe(standard);
+    expect(provider.parse(verified)).toMatchObject({ id: ID, type });
   });
 
   it(`${name}.verify(): 300 s old verified, 301 s → timestamp_too_old, 301 s ahead → timestamp_in_future; toleranceSeconds overrides`, () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createReceiver, memoryStore, type ClaimResult, type DedupeStore } from '../../../src/index.js';
+import { createReceiver, memoryStore, reply, type ClaimResult, type DedupeStore } from '../../../src/index.js';
 import { deferred, deliver, json, outcome, swh } from './_helpers.js';
 
 const event = { type: 'invoice.paid', data: { id: 'in_1' } };
@@ -10,7 +10,7 @@ describe('receive(): dedupe', () => {
     let calls = 0;
     receiver.on('invoice.paid', () => {
       calls++;
-      return { handled: calls };
+      return reply({ handled: calls });
     });
     const first = await deliver(receiver, event, { id: 'msg_dup' });
     const second = await deliver(receiver, event, { id: 'msg_dup' });
@@ -104,9 +104,9 @@ describe('receive(): dedupe', () => {
     const receiver = createReceiver({ provider: swh, dedupe: store });
     const reported: string[] = [];
     receiver.onError((error) => reported.push(error.code));
-    receiver.onAny(() => 'done');
+    receiver.onAny(() => reply({ done: true }));
     const result = await deliver(receiver, event, { id: 'msg_complete' });
-    expect([result.status, json(result)]).toEqual([200, 'done']);
+    expect([result.status, json(result)]).toEqual([200, { done: true }]);
     expect(reported).toEqual(['store_unavailable']);
   });
 
@@ -128,7 +128,7 @@ describe('receive(): dedupe', () => {
     receiver.onAny(() => undefined);
     expect(outcome(await deliver(receiver, event, { id: 'msg_class' }))).toEqual([200, undefined]);
     expect(json(await deliver(receiver, event, { id: 'msg_class' }))).toEqual({ ok: true, duplicate: true });
-    expect([...store.seen]).toEqual(['msg_class']);
+    expect([...store.seen]).toEqual(['standard-webhooks:msg_class']);
   });
 
   it('dedupe: false runs the handler every time for the same id', async () => {
@@ -177,17 +177,33 @@ describe('receive(): dedupe', () => {
       return value;
     }],
     ['a function', () => () => 1],
-  ])('a handler returning %s (not JSON) → 500 handler_failed and the id is released for the retry', async (_label, reply) => {
+  ])('a handler replying %s (not JSON) → 200 {"ok":true}, the id stays done, onError told misconfigured; the retry is a duplicate (#13)', async (_label, body) => {
     const receiver = createReceiver({ provider: swh });
+    const reported: string[] = [];
+    receiver.onError((error) => reported.push(error.code));
     let calls = 0;
     receiver.onAny(() => {
       calls++;
-      return calls === 1 ? reply() : { ok: 'second' };
+      return reply(body());
     });
     const first = await deliver(receiver, event, { id: 'msg_reply' });
-    expect(outcome(first)).toEqual([500, 'handler_failed']);
-    expect(typeof first.body).toBe('string');
+    expect([first.status, first.body]).toEqual([200, '{"ok":true}']);
+    expect(reported).toEqual(['misconfigured']);
     const retry = await deliver(receiver, event, { id: 'msg_reply' });
-    expect([retry.status, json(retry)]).toEqual([200, { ok: 'second' }]);
+    expect([retry.status, retry.body]).toEqual([200, '{"ok":true,"duplicate":true}']);
+    expect(calls).toBe(1);
+  });
+
+  it.each([
+    ['a BigInt', () => 10n],
+    ['a database row', () => ({ id: 7, email: 'a@example.com', password_hash: 'x' })],
+  ])('a handler returning %s for a sender that expects no reply → 200 {"ok":true}, nothing reported (#13)', async (_label, value) => {
+    const receiver = createReceiver({ provider: swh });
+    const reported: string[] = [];
+    receiver.onError((error) => reported.push(error.code));
+    receiver.onAny(() => value());
+    const result = await deliver(receiver, event, { id: 'msg_row' });
+    expect([result.status, result.body]).toEqual([200, '{"ok":true}']);
+    expect(reported).toEqual([]);
   });
 });

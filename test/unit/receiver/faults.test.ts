@@ -5,7 +5,7 @@
  * that makes the sender retry — never acknowledged and lost.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createReceiver, memoryStore, type DedupeStore, type WebhookError } from '../../../src/index.js';
+import { createReceiver, memoryStore, reply, type DedupeStore, type WebhookError } from '../../../src/index.js';
 import { queueReceiver } from '../../../src/queue/queue-receiver.js';
 import { deferred, deliver, json, outcome, swh } from './_helpers.js';
 
@@ -23,7 +23,7 @@ describe('handlerTimeoutMs', () => {
     receiver.on('invoice.paid', () => {
       calls++;
       if (calls === 1) return new Promise(() => {}); // hangs forever
-      return { handled: calls };
+      return reply({ handled: calls });
     });
     const first = deliver(receiver, event, { id: 'msg_hang' });
     await vi.advanceTimersByTimeAsync(4_999);

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createReceiver, providers, type Delivery } from '../../../src/index.js';
+import { createReceiver, providers, reply, type Delivery } from '../../../src/index.js';
 import { signRequest } from '../../../src/testing/index.js';
 import { NOW, deferred, deliver, json, outcome, swh } from './_helpers.js';
 
@@ -88,29 +88,29 @@ describe('receive(): routing to on(type) handlers', () => {
     expect(ran.sort()).toEqual(['any', 'first', 'second']);
   }, 2_000);
 
-  it('response body = first non-undefined value in REGISTRATION order: onAny registered first returning "a" beats on(type) "b"', async () => {
+  it('response body = first reply() in REGISTRATION order: onAny registered first replying "a" beats on(type) "b"', async () => {
     const receiver = createReceiver({ provider: swh });
     receiver.onAny(async () => {
       await new Promise((resolve) => setImmediate(resolve)); // finishes last, still wins
-      return 'a';
+      return reply({ from: 'a' });
     });
-    receiver.on('invoice.paid', () => 'b');
-    expect(json(await deliver(receiver, { type: 'invoice.paid' }))).toBe('a');
+    receiver.on('invoice.paid', () => reply({ from: 'b' }));
+    expect(json(await deliver(receiver, { type: 'invoice.paid' }))).toEqual({ from: 'a' });
   });
 
-  it('response body skips handlers that return undefined: on(type) undefined, onAny { reply: 1 } → { reply: 1 }', async () => {
+  it('response body skips handlers that reply nothing: on(type) a plain row, onAny reply({ reply: 1 }) → { reply: 1 } (#13)', async () => {
     const receiver = createReceiver({ provider: swh });
-    receiver.on('invoice.paid', () => undefined);
-    receiver.onAny(() => ({ reply: 1 }));
-    receiver.on('invoice.paid', () => ({ reply: 2 }));
+    receiver.on('invoice.paid', () => ({ row: 'internal' }));
+    receiver.onAny(() => reply({ reply: 1 }));
+    receiver.on('invoice.paid', () => reply({ reply: 2 }));
     const result = await deliver(receiver, { type: 'invoice.paid' });
     expect(result.headers['content-type']).toMatch(/^application\/json/);
     expect(json(result)).toEqual({ reply: 1 });
   });
 
-  it('a handler returning null answers the JSON null (only undefined means "no value")', async () => {
+  it('reply(null) answers the JSON null (only a reply() sets the body)', async () => {
     const receiver = createReceiver({ provider: swh });
-    receiver.onAny(() => null);
+    receiver.onAny(() => reply(null));
     const result = await deliver(receiver, { type: 'x' });
     expect([result.status, result.body]).toEqual([200, 'null']);
   });

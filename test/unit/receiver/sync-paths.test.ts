@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createReceiver, memoryStore, type DedupeStore, type WebhookError } from '../../../src/index.js';
+import { createReceiver, memoryStore, reply, type DedupeStore, type WebhookError } from '../../../src/index.js';
 import { deliver, json, outcome, swh } from './_helpers.js';
 
 const event = { type: 'invoice.paid', data: { id: 'in_1' } };
@@ -33,9 +33,9 @@ function asyncStore(): DedupeStore & { calls: string[] } {
 }
 
 describe('synchronous handlers', () => {
-  it('a synchronous handler returning a value → that value is the JSON answer', async () => {
+  it('a synchronous handler returning reply(value) → that value is the JSON answer', async () => {
     const receiver = createReceiver({ provider: swh });
-    receiver.on('invoice.paid', () => ({ received: 'in_1' }));
+    receiver.on('invoice.paid', () => reply({ received: 'in_1' }));
     const result = await deliver(receiver, event, { id: 'msg_sync_value' });
     expect([result.status, json(result)]).toEqual([200, { received: 'in_1' }]);
   });
@@ -97,7 +97,7 @@ describe('an asynchronous dedupe store', () => {
     const again = await deliver(receiver, event, { id: 'msg_async_store' });
     expect([again.status, json(again)]).toEqual([200, { ok: true, duplicate: true }]);
     expect(handled).toBe(1);
-    expect(store.calls).toEqual(['claim msg_async_store', 'complete msg_async_store', 'claim msg_async_store']);
+    expect(store.calls).toEqual(['claim standard-webhooks:msg_async_store', 'complete standard-webhooks:msg_async_store', 'claim standard-webhooks:msg_async_store']);
   });
 
   it('a failing handler → release is awaited before the answer, so the retry is handled', async () => {
@@ -109,7 +109,7 @@ describe('an asynchronous dedupe store', () => {
       if (calls === 1) throw new Error('first attempt fails');
     });
     expect(outcome(await deliver(receiver, event, { id: 'msg_async_release' }))).toEqual([500, 'handler_failed']);
-    expect(store.calls).toEqual(['claim msg_async_release', 'release msg_async_release']);
+    expect(store.calls).toEqual(['claim standard-webhooks:msg_async_release', 'release standard-webhooks:msg_async_release']);
     expect(outcome(await deliver(receiver, event, { id: 'msg_async_release' }))).toEqual([200, undefined]);
     expect(calls).toBe(2);
   });

@@ -172,3 +172,41 @@ describe('receive(): payload validation', () => {
     expect(called).toBe(0);
   });
 });
+
+describe('validation that overflows the stack (#13 item 9)', () => {
+  const throwing = (make: () => unknown, async = false): StandardSchemaV1 => ({
+    '~standard': {
+      version: 1,
+      vendor: 'test',
+      validate: () => {
+        if (async) return Promise.reject(make());
+        throw make();
+      },
+    },
+  });
+  const recurse = (): number => recurse() + 1;
+  const overflow = () => {
+    try {
+      return recurse();
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it.each([
+    ['thrown synchronously', false],
+    ['as a rejection', true],
+  ])('a real stack overflow %s → 422 schema_mismatch, nested too deeply', async (_label, async) => {
+    const receiver = createReceiver({ provider: swh, events: { deep: throwing(overflow, async) } });
+    receiver.on('deep', () => undefined);
+    const result = await deliver(receiver, { type: 'deep' });
+    expect(outcome(result)).toEqual([422, 'schema_mismatch']);
+    expect(json(result)).toMatchObject({ error: { issues: [{ path: '', message: 'nested too deeply' }] } });
+  });
+
+  it('any other throw from a validator stays a 500 handler_failed (a schema bug must be retried, not dropped)', async () => {
+    const receiver = createReceiver({ provider: swh, events: { buggy: throwing(() => new RangeError('Invalid array length')) } });
+    receiver.on('buggy', () => undefined);
+    expect(outcome(await deliver(receiver, { type: 'buggy' }))).toEqual([500, 'handler_failed']);
+  });
+});

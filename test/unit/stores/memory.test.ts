@@ -81,14 +81,14 @@ describe('memoryStore(): LRU bound', () => {
 describe('memoryStore(): LRU against a reference model', () => {
   /** The store's contract, written the slow and obvious way: an array in recency order. */
   function referenceStore(maxEntries: number, ttlMs: number, clock: () => number) {
-    let entries: { id: string; state: 'pending' | 'done'; expires: number }[] = [];
-    const touch = (id: string, state: 'pending' | 'done'): void => {
+    let entries: { id: string; state: 'pending' | 'done'; expires: number; owner: string }[] = [];
+    const touch = (id: string, state: 'pending' | 'done', owner = ''): void => {
       entries = entries.filter((entry) => entry.id !== id);
-      entries.push({ id, state, expires: clock() + ttlMs });
+      entries.push({ id, state, expires: clock() + ttlMs, owner });
       if (entries.length > maxEntries) entries.shift();
     };
     return {
-      claim(id: string): string {
+      claim(id: string, owner = ''): string {
         const found = entries.find((entry) => entry.id === id);
         if (found && found.expires > clock()) {
           if (found.state === 'pending') return 'in_flight';
@@ -96,31 +96,33 @@ describe('memoryStore(): LRU against a reference model', () => {
           return 'duplicate';
         }
         entries = entries.filter((entry) => entry.id !== id);
-        touch(id, 'pending');
+        touch(id, 'pending', owner);
         return 'claimed';
       },
       complete: (id: string) => touch(id, 'done'),
-      release: (id: string) => void (entries = entries.filter((entry) => entry.id !== id)),
+      // Only the owner's own live claim is forgotten (#13 item 7).
+      release: (id: string, owner = '') =>
+        void (entries = entries.filter((entry) => !(entry.id === id && entry.state === 'pending' && entry.expires > clock() && entry.owner === owner))),
       get size() {
         return entries.length;
       },
     };
   }
 
-  it('answers like the model over 300 random sequences of claim / complete / release / time (evicting throughout)', () => {
+  it('answers like the model over 300 random sequences of claim / complete / release (three owners) / time (evicting throughout)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
-        fc.array(fc.tuple(fc.constantFrom('claim', 'claim', 'complete', 'release', 'advance'), fc.integer({ min: 0, max: 12 })), { maxLength: 400 }),
+        fc.array(fc.tuple(fc.constantFrom('claim', 'claim', 'complete', 'release', 'advance'), fc.integer({ min: 0, max: 12 }), fc.constantFrom('', 'A', 'B')), { maxLength: 400 }),
         (maxEntries, steps) => {
           const time = fakeClock();
           const store = memoryStore({ maxEntries, ttlSeconds: 10, clock: time.clock });
           const model = referenceStore(maxEntries, 10_000, time.clock);
-          for (const [step, n] of steps) {
+          for (const [step, n, owner] of steps) {
             const id = `id-${n}`;
             if (step === 'advance') time.advance(n * 1000);
-            else if (step === 'claim') expect(store.claim(id)).toBe(model.claim(id));
-            else store[step](id), model[step](id);
+            else if (step === 'claim') expect(store.claim(id, owner)).toBe(model.claim(id, owner));
+            else store[step](id, owner), model[step](id, owner);
             expect(store.size).toBe(model.size);
           }
         },
@@ -215,5 +217,47 @@ describe('memoryStore(): options', () => {
     }
     expect(isWebhookError(thrown)).toBe(true);
     expect((thrown as WebhookError).message).toContain('`clock`');
+  });
+});
+
+describe('memoryStore(): claims carry an owner (#13 item 7)', () => {
+  it('release by a stale owner after its claim expired and a retry re-claimed → the retry’s claim stays; a third attempt answers in_flight', () => {
+    const { clock, advance } = fakeClock();
+    const store = memoryStore({ ttlSeconds: 10, clock });
+    expect(store.claim('k', 'first')).toBe('claimed');
+    advance(10_000);
+    expect(store.claim('k', 'second')).toBe('claimed');
+    store.release('k', 'first');
+    expect(store.claim('k', 'third')).toBe('in_flight');
+    store.release('k', 'second');
+    expect(store.claim('k', 'third')).toBe('claimed');
+  });
+
+  it('release by another owner while the claim is live → kept; release without an owner does not free an owned claim', () => {
+    const store = memoryStore();
+    store.claim('k', 'owner-a');
+    store.release('k', 'owner-b');
+    store.release('k');
+    expect(store.claim('k', 'owner-c')).toBe('in_flight');
+  });
+
+  it('complete by a stale owner still marks the id done (the work happened; DESIGN: never run it twice)', () => {
+    const { clock, advance } = fakeClock();
+    const store = memoryStore({ ttlSeconds: 10, clock });
+    store.claim('k', 'first');
+    advance(10_000);
+    store.claim('k', 'second');
+    store.complete('k', 'first');
+    expect(store.claim('k', 'third')).toBe('duplicate');
+    store.release('k', 'second'); // the second attempt failing later cannot undo done
+    expect(store.claim('k', 'fourth')).toBe('duplicate');
+  });
+
+  it('release of a key already done is a no-op (as in redisStore)', () => {
+    const store = memoryStore();
+    store.claim('k', 'a');
+    store.complete('k', 'a');
+    store.release('k', 'a');
+    expect(store.claim('k', 'b')).toBe('duplicate');
   });
 });

@@ -26,10 +26,10 @@ beforeEach(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('redisStore(): claim / complete / release (the memoryStore contract)', () => {
-  it('claim(new id) → "claimed", stored as "pending" under hookguard:dedupe:<id> with the in-flight expiry', async () => {
+  it('claim(key, owner) → "claimed", stored as "pending:<owner>" under hookguard:dedupe:<key> with the in-flight expiry', async () => {
     const store = redisStore({ client });
-    expect(await store.claim('a')).toBe('claimed');
-    expect(await client.get('hookguard:dedupe:a')).toBe('pending');
+    expect(await store.claim('a', 'owner-1')).toBe('claimed');
+    expect(await client.get('hookguard:dedupe:a')).toBe('pending:owner-1');
     const pttl = await client.pttl('hookguard:dedupe:a');
     expect(pttl).toBeGreaterThan(55_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
@@ -88,7 +88,7 @@ describe('redisStore(): claim / complete / release (the memoryStore contract)', 
     await one.complete('evt_1');
     expect(await client.get('app1:evt_1')).toBe('done');
     expect(await two.claim('evt_1')).toBe('claimed');
-    expect(await client.get('app2:evt_1')).toBe('pending');
+    expect(await client.get('app2:evt_1')).toBe('pending:');
   });
 
   it('ids with odd characters (colons, spaces, unicode, 1 KiB) are keys like any other', async () => {
@@ -210,7 +210,136 @@ describe('redisStore(): options', () => {
 
   it('an empty prefix is allowed (keys are the bare ids)', async () => {
     const store = redisStore({ client, prefix: '' });
-    await store.claim('bare');
-    expect(await client.get('bare')).toBe('pending');
+    await store.claim('bare', 'o');
+    expect(await client.get('bare')).toBe('pending:o');
+  });
+});
+
+describe('redisStore(): claims carry an owner; release compares it in Lua (#13 item 7)', () => {
+  it('claim expires, a retry re-claims, the first attempt’s release → the retry’s claim stays; a third attempt answers in_flight', async () => {
+    const store = redisStore({ client, inFlightSeconds: 0.2 });
+    expect(await store.claim('k', 'first')).toBe('claimed');
+    await sleep(300);
+    expect(await store.claim('k', 'second')).toBe('claimed');
+    await store.release('k', 'first');
+    expect(await client.get('hookguard:dedupe:k')).toBe('pending:second');
+    expect(await store.claim('k', 'third')).toBe('in_flight');
+    await store.release('k', 'second');
+    expect(await store.claim('k', 'third')).toBe('claimed');
+  });
+
+  it('release by another owner, or with no owner, while the claim is live → kept', async () => {
+    const store = redisStore({ client });
+    await store.claim('k', 'owner-a');
+    await store.release('k', 'owner-b');
+    await store.release('k');
+    await store.release('k', 'owner-a-but-longer');
+    expect(await store.claim('k', 'owner-c')).toBe('in_flight');
+  });
+
+  it('complete by a stale owner still marks the key done (the work happened); a later release cannot undo it', async () => {
+    const store = redisStore({ client, inFlightSeconds: 0.1 });
+    await store.claim('k', 'first');
+    await sleep(200);
+    await store.claim('k', 'second');
+    await store.complete('k', 'first');
+    expect(await store.claim('k', 'third')).toBe('duplicate');
+    await store.release('k', 'second');
+    expect(await client.get('hookguard:dedupe:k')).toBe('done');
+  });
+
+  it('through two receivers: a handler that outlives inFlightSeconds and then fails does not free the retry’s claim', async () => {
+    const provider = providers.standardWebhooks({ secret: 'whsec_' + Buffer.from('owner-test-secret-owner-test-sec').toString('base64') });
+    const store = redisStore({ client, inFlightSeconds: 0.2 });
+    let running = 0;
+    let most = 0;
+    let releaseFirst!: () => void;
+    const firstGate = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let runs = 0;
+    const receiver = createReceiver({ provider, dedupe: store }).onAny(async () => {
+      const run = ++runs;
+      most = Math.max(most, ++running);
+      try {
+        if (run === 1) {
+          await firstGate;
+          throw new Error('first attempt fails late');
+        }
+        if (run === 2) await sleep(400);
+      } finally {
+        running--;
+      }
+    });
+    const signed = signRequest(provider, { type: 'a.b' }, { id: 'msg_owned' });
+    const first = receiver.receive({ method: 'POST', ...signed });
+    await sleep(300); // the first claim has expired
+    const second = receiver.receive({ method: 'POST', ...signed });
+    await sleep(50);
+    releaseFirst();
+    expect((await first).status).toBe(500);
+    const third = await receiver.receive({ method: 'POST', ...signed });
+    expect([third.status, JSON.parse(third.body).error?.code]).toEqual([409, 'in_flight']);
+    expect((await second).status).toBe(200);
+    expect(runs).toBe(2);
+    expect(most).toBe(2); // the expired claim let the second run overlap the first (documented); never a third
+  });
+});
+
+describe('redisStore(): keys are namespaced per receiver (#13 item 6)', () => {
+  const secret = (label: string) => 'whsec_' + Buffer.from(label.padEnd(32, '.')).toString('base64');
+
+  it('two receivers of different senders on one store → the same id is handled by each (keys github:… and standard-webhooks:…)', async () => {
+    const store = redisStore({ client });
+    const github = providers.github({ secret: 'ns-github' });
+    const svix = providers.standardWebhooks({ secret: secret('ns-standard') });
+    const ran: string[] = [];
+    const a = createReceiver({ provider: github, dedupe: store }).onAny(() => void ran.push('github'));
+    const b = createReceiver({ provider: svix, dedupe: store }).onAny(() => void ran.push('standard'));
+    expect((await a.receive({ method: 'POST', ...signRequest(github, { action: 'x' }, { type: 'issues', id: 'order-1001' }) })).status).toBe(200);
+    expect((await b.receive({ method: 'POST', ...signRequest(svix, { type: 't' }, { id: 'order-1001' }) })).body).toBe('{"ok":true}');
+    expect(ran).toEqual(['github', 'standard']);
+    expect((await client.keys('hookguard:dedupe:*')).sort()).toEqual(['hookguard:dedupe:github:order-1001', 'hookguard:dedupe:standard-webhooks:order-1001']);
+  });
+
+  it('two tenants of the same sender with their own `namespace` on one store → tenant B’s order-1001 is handled, not a duplicate', async () => {
+    const store = redisStore({ client });
+    const providerA = providers.standardWebhooks({ secret: secret('tenant-a') });
+    const providerB = providers.standardWebhooks({ secret: secret('tenant-b') });
+    const ran: string[] = [];
+    const a = createReceiver({ provider: providerA, dedupe: store, namespace: 'tenant-a' }).onAny(() => void ran.push('a'));
+    const b = createReceiver({ provider: providerB, dedupe: store, namespace: 'tenant-b' }).onAny(() => void ran.push('b'));
+    expect(JSON.parse((await a.receive({ method: 'POST', ...signRequest(providerA, { type: 't' }, { id: 'order-1001' }) })).body)).toEqual({ ok: true });
+    expect(JSON.parse((await b.receive({ method: 'POST', ...signRequest(providerB, { type: 't' }, { id: 'order-1001' }) })).body)).toEqual({ ok: true });
+    expect(ran).toEqual(['a', 'b']);
+    expect((await client.keys('hookguard:dedupe:*')).sort()).toEqual(['hookguard:dedupe:tenant-a:order-1001', 'hookguard:dedupe:tenant-b:order-1001']);
+  });
+
+  it('two tenants of the same sender WITHOUT `namespace` share keys (documented: give each its own namespace)', async () => {
+    const store = redisStore({ client });
+    const providerA = providers.standardWebhooks({ secret: secret('tenant-a') });
+    const providerB = providers.standardWebhooks({ secret: secret('tenant-b') });
+    const a = createReceiver({ provider: providerA, dedupe: store }).onAny(() => {});
+    const b = createReceiver({ provider: providerB, dedupe: store }).onAny(() => {});
+    await a.receive({ method: 'POST', ...signRequest(providerA, { type: 't' }, { id: 'order-1001' }) });
+    const answer = await b.receive({ method: 'POST', ...signRequest(providerB, { type: 't' }, { id: 'order-1001' }) });
+    expect(JSON.parse(answer.body)).toEqual({ ok: true, duplicate: true });
+  });
+});
+
+describe('redisStore(): what one delivery id costs Redis (#13 item 4)', () => {
+  it('a GitHub delivery with a 15 KB X-GitHub-Delivery → a key of fixed size: MEMORY USAGE under 200 bytes (a plain 15 KB key: over 15,000)', async () => {
+    const github = providers.github({ secret: 'id-cost-redis' });
+    const receiver = createReceiver({ provider: github, dedupe: redisStore({ client }) }).onAny(() => {});
+    const long = 'x'.repeat(15_000);
+    const signed = signRequest(github, { action: 'opened' }, { type: 'issues', id: long });
+    expect((await receiver.receive({ method: 'POST', ...signed })).status).toBe(200);
+    const keys = await client.keys('hookguard:dedupe:*');
+    expect(keys).toHaveLength(1);
+    const bytes = (await client.memory('USAGE', keys[0] as string)) as number;
+    console.log(`redis store: MEMORY USAGE ${bytes} bytes for the key of a 15 KB id (key ${(keys[0] as string).length} characters)`);
+    expect(bytes).toBeLessThan(200);
+    // What the same id cost before keys were bounded, measured the same way.
+    await client.set(`hookguard:dedupe:github:${long}`, 'done');
+    expect((await client.memory('USAGE', `hookguard:dedupe:github:${long}`)) as number).toBeGreaterThan(15_000);
+    expect(JSON.parse((await receiver.receive({ method: 'POST', ...signed })).body)).toEqual({ ok: true, duplicate: true });
   });
 });

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createReceiver, getHeader, isWebhookError, providers, type Delivery, type Provider, type WebhookError } from '../../../src/index.js';
 import { generateEd25519KeyPair, signRequest } from '../../../src/testing/index.js';
+import { codeOf } from '../../helpers/webhook-error.js';
 
 const NOW = 1_700_000_000;
 const SWH_SECRET = `whsec_${Buffer.from('sign-request-test-secret-32bytes').toString('base64')}`;
@@ -63,9 +64,11 @@ describe('signRequest(): accepted by the same provider through receiver.receive(
   ];
 
   for (const [name, build] of Object.entries(presets)) {
-    it.each(forms)(`${name}: signRequest(provider, %s) with no options → 200, handler sees the payload`, async (_label, form) => {
+    // GitHub carries the type only in a header, so it must be given (#13 item 11); the others need no options.
+    const options = name === 'github' ? { type: 'ping' } : {};
+    it.each(forms)(`${name}: signRequest(provider, %s${name === 'github' ? ", { type: 'ping' }" : ''}) → 200, handler sees the payload`, async (_label, form) => {
       const provider = build();
-      const signed = signRequest(provider, form());
+      const signed = signRequest(provider, form(), options);
       const { result, seen } = await roundTrip(provider, signed);
       expect([result.status, code(result)]).toEqual([200, undefined]);
       expect(seen).toHaveLength(1);
@@ -93,9 +96,10 @@ describe('signRequest(): accepted by the same provider through receiver.receive(
     expect(a.headers['webhook-id']).not.toBe(b.headers['webhook-id']);
   });
 
-  it('GitHub: with no type the delivery is a ping (X-GitHub-Event: ping) with a delivery id', async () => {
+  it('GitHub: no type → misconfigured (it used to send a ping no handler saw, #13 item 11); { type: "ping" } → X-GitHub-Event: ping with a delivery id', async () => {
     const provider = presets.github!();
-    const signed = signRequest(provider, { zen: 'Keep it logically awesome.' });
+    expect(codeOf(() => signRequest(provider, { zen: 'Keep it logically awesome.' }))).toEqual([500, 'misconfigured']);
+    const signed = signRequest(provider, { zen: 'Keep it logically awesome.' }, { type: 'ping' });
     expect(getHeader(signed.headers, 'x-github-event')).toBe('ping');
     expect(getHeader(signed.headers, 'x-github-delivery')).toMatch(/^[0-9a-f-]{36}$/);
     const { seen } = await roundTrip(provider, signed);
