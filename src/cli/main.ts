@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isWebhookError } from '../core/errors.js';
 import { explain } from './commands/explain.js';
+import { listen } from './commands/listen.js';
 import { send } from './commands/send.js';
 import { trigger } from './commands/trigger.js';
 import { Unreachable } from './deliver.js';
@@ -13,6 +14,7 @@ Commands:
   trigger <preset> <event>   send a realistic, correctly signed sample delivery
   send <preset>              sign and send your own payload
   explain <preset>           say why a captured request does (not) verify
+  listen --preset <preset>   a local receiver with a live inspector page, forwarding and replay
 
 Run \`hookguard <command> --help\` for a command's options.
 Exit codes: 0 success, 1 unexpected answer / does not verify, 2 usage error, 3 unreachable.`;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   trigger,
   send,
   explain,
+  listen,
 };
 
 async function main(argv: string[]): Promise<number> {

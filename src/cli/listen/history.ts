@@ -1,0 +1,76 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeliveryRecord } from './record.js';
+
+export const DEFAULT_KEEP = 200;
+
+/**
+ * The last `keep` deliveries, in memory and in `<dir>/history.json`. Every change is written back
+ * (atomically, through a temporary file) a moment later, and at once on `flush()`.
+ */
+export class History {
+  readonly file: string;
+  private records: DeliveryRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly keep = DEFAULT_KEEP,
+    private readonly warn: (message: string) => void = () => {},
+  ) {
+    this.file = join(dir, 'history.json');
+    mkdirSync(dir, { recursive: true });
+    // The history holds request bodies: keep it out of the user's commits.
+    const ignore = join(dir, '.gitignore');
+    if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+    this.records = this.load();
+  }
+
+  all(): readonly DeliveryRecord[] {
+    return this.records;
+  }
+
+  get(n: number): DeliveryRecord | undefined {
+    return this.records.find((record) => record.n === n);
+  }
+
+  nextNumber(): number {
+    return (this.records.at(-1)?.n ?? 0) + 1;
+  }
+
+  add(record: DeliveryRecord): void {
+    this.records.push(record);
+    if (this.records.length > this.keep) this.records.splice(0, this.records.length - this.keep);
+    this.changed();
+  }
+
+  /** Call after changing a record in place (its forward or a replay arrived). */
+  changed(): void {
+    this.timer ??= setTimeout(() => this.flush(), 50);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ version: 1, deliveries: this.records }));
+    renameSync(temporary, this.file);
+  }
+
+  private load(): DeliveryRecord[] {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    try {
+      const parsed = JSON.parse(text) as { version?: number; deliveries?: DeliveryRecord[] };
+      if (parsed.version !== 1 || !Array.isArray(parsed.deliveries)) throw new Error('not a version 1 history');
+      return parsed.deliveries.slice(-this.keep);
+    } catch (error) {
+      this.warn(`${this.file} could not be read (${(error as Error).message}); starting with an empty history.`);
+      return [];
+    }
+  }
+}
