@@ -101,7 +101,7 @@ function renderDetail() {
   var replays = d.replays.map(function (r) {
     return h("div", { "class": "exchange", "data-testid": "replay" }, [h("span", { text: new Date(r.at).toLocaleTimeString() + " " + (r.mode === "resigned" ? "re-signed" : "as received") + " → " }), statusSpan(r), r.body ? h("pre", { text: pretty(r.body) }) : null]);
   });
-  box.replaceChildren(
+  box.replaceChildren.apply(box, [
     h("div", {}, [h("strong", { text: "#" + d.n + " " + (d.type || "") + " " }), verdictBadge(d)]),
     d.message ? h("p", { "class": "message", "data-testid": "message", text: d.code + ": " + d.message }) : null,
     h("table", {}, [
@@ -125,7 +125,7 @@ function renderDetail() {
     h("pre", { "data-testid": "payload", text: state.raw ? text : pretty(text) }),
     h("h2", { text: "Headers as received" }),
     h("table", {}, rows)
-  );
+  ].filter(Boolean));
   if (!canReplay) document.querySelectorAll("[data-testid^=replay-]").forEach(function (b) { b.disabled = true; b.title = "Start listen with --forward <your app URL> to replay"; });
 }
 
