@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { passableHeaders } from './exchange.js';
 import { bodyOf, type DeliveryRecord } from './record.js';
 
