@@ -29,7 +29,7 @@ describe('the inspector page in headless Chromium', () => {
     await page.goto(`${listen.origin}/`);
     await page.locator('#live.on').waitFor();
     // A reload would clear this: its survival proves the updates arrived live.
-    await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
+    await page.evaluate(() => Object.assign(globalThis, { loadedOnce: true }));
   }, 240_000);
 
   afterAll(async () => {
@@ -46,7 +46,7 @@ describe('the inspector page in headless Chromium', () => {
     expect(await row.textContent()).toContain('invoice.paid');
     expect(await page.locator('[data-testid=forwarded]').textContent()).toMatch(/^200 in \d+ ms/);
     expect(await page.locator('[data-testid=payload]').textContent()).toContain('"type": "invoice.paid"');
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
   });
 
   it('a forged delivery shows its error code, and is not forwarded', async () => {
@@ -57,7 +57,7 @@ describe('the inspector page in headless Chromium', () => {
     await row.click();
     expect(await page.locator('[data-testid=message]').textContent()).toMatch(/^signature_mismatch: /);
     expect(await page.locator('[data-testid=forwarded]').textContent()).toContain('not forwarded');
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
   });
 
   it('clicking Replay re-sends the delivery to the app, and the page shows the app’s answer', async () => {
