@@ -12,6 +12,7 @@ export class History {
   readonly file: string;
   private records: DeliveryRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private next: number;
 
   constructor(
     readonly dir: string,
@@ -24,6 +25,7 @@ export class History {
     const ignore = join(dir, '.gitignore');
     if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
     this.records = this.load();
+    this.next = (this.records.at(-1)?.n ?? 0) + 1;
   }
 
   all(): readonly DeliveryRecord[] {
@@ -34,12 +36,16 @@ export class History {
     return this.records.find((record) => record.n === n);
   }
 
-  nextNumber(): number {
-    return (this.records.at(-1)?.n ?? 0) + 1;
+  /** A number for a delivery that has just arrived: taken at once, so concurrent deliveries never share one. */
+  reserveNumber(): number {
+    return this.next++;
   }
 
   add(record: DeliveryRecord): void {
-    this.records.push(record);
+    // Added when complete (after the app answered): keep the list ordered by number all the same.
+    const at = this.records.findIndex((other) => other.n > record.n);
+    if (at === -1) this.records.push(record);
+    else this.records.splice(at, 0, record);
     if (this.records.length > this.keep) this.records.splice(0, this.records.length - this.keep);
     this.changed();
   }

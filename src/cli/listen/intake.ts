@@ -27,7 +27,7 @@ export async function intake(listener: Listener, incoming: IncomingDelivery): Pr
   const input = { method: incoming.method, url: incoming.path, headers: incoming.headers, body: incoming.body };
   const started = performance.now();
   const record: DeliveryRecord = {
-    n: listener.history.nextNumber(),
+    n: listener.history.reserveNumber(),
     receivedAt,
     method: incoming.method,
     path: redact(incoming.path, secrets),

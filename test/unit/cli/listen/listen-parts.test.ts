@@ -98,8 +98,17 @@ describe('History', () => {
     expect(history.all().map((r) => r.n)).toEqual([2, 3]);
     const again = new History(at, 2);
     expect(again.all().map((r) => r.n)).toEqual([2, 3]);
-    expect(again.nextNumber()).toBe(4);
+    expect(again.reserveNumber()).toBe(4);
+    expect(again.reserveNumber()).toBe(5);
     expect(readFileSync(join(at, '.gitignore'), 'utf8')).toBe('*\n');
+  });
+
+  it('a record added late (a slow app) still takes its place by number', () => {
+    const history = new History(dir(), 10);
+    const [first, second] = [history.reserveNumber(), history.reserveNumber()];
+    history.add(record(second));
+    history.add(record(first));
+    expect(history.all().map((r) => r.n)).toEqual([1, 2]);
   });
 
   it('a damaged history file: a warning and an empty history, not a crash', () => {
