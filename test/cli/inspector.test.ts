@@ -67,7 +67,7 @@ describe('the inspector page in headless Chromium', () => {
     await expect.poll(() => app.requests.length).toBe(before + 1);
     await expect.poll(() => page.locator('[data-testid=replay]').count()).toBe(1);
     expect(await page.locator('[data-testid=replay]').textContent()).toMatch(/re-signed → 200 in \d+ ms/);
-    expect(await page.locator('[data-testid=notice]').textContent()).toContain('your app answered 200');
+    await expect.poll(() => page.locator('[data-testid=notice]').textContent()).toContain('your app answered 200');
     expect(await page.content()).not.toContain(SECRET);
     await page.screenshot({ path: SCREENSHOT });
   });

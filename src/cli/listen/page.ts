@@ -52,7 +52,7 @@ export const PAGE = String.raw`<!doctype html>
 </main>
 <script>
 "use strict";
-var state = { info: null, deliveries: new Map(), selected: null, raw: false };
+var state = { info: null, deliveries: new Map(), selected: null, raw: false, notice: "" };
 var API = "/_hookguard/";
 
 function h(tag, attrs, children) {
@@ -116,7 +116,7 @@ function renderDetail() {
       h("button", { "data-testid": "copy-curl", onclick: function () { copyCurl(d.n); } }, ["Copy as curl"]),
       h("button", { "data-testid": "save-fixture", onclick: function () { saveFixture(d.n); } }, ["Save as test fixture"]),
     ]),
-    h("div", { id: "notice", "data-testid": "notice" }),
+    h("div", { id: "notice", "data-testid": "notice", text: state.notice }),
     h("h2", { text: "Your app's answer" }),
     h("div", { "data-testid": "forwarded", "class": "exchange" }, d.forwarded ? [statusSpan(d.forwarded), d.forwarded.body ? h("pre", { text: pretty(d.forwarded.body) }) : null] : [h("span", { text: "not forwarded: " + d.notForwarded })]),
     replays.length ? h("h2", { text: "Replays" }) : null,
@@ -129,8 +129,9 @@ function renderDetail() {
   if (!canReplay) document.querySelectorAll("[data-testid^=replay-]").forEach(function (b) { b.disabled = true; b.title = "Start listen with --forward <your app URL> to replay"; });
 }
 
-function select(n) { state.selected = n; renderList(); renderDetail(); }
-function notice(text) { var el = document.getElementById("notice"); if (el) el.textContent = text; }
+function select(n) { state.selected = n; state.notice = ""; renderList(); renderDetail(); }
+// Kept in state: a live update re-renders the detail and must not wipe it.
+function notice(text) { state.notice = text; var el = document.getElementById("notice"); if (el) el.textContent = text; }
 function post(path) { return fetch(API + path, { method: "POST", headers: { "x-hookguard-inspector": "1" } }).then(function (r) { return r.json(); }); }
 
 function replay(n, mode) {
