@@ -15,6 +15,7 @@ export default defineConfig({
     tweetnacl: 'src/crypto/tweetnacl.ts',
     postgres: 'src/postgres/index.ts',
     catalogs: 'src/catalogs/names/index.ts',
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
