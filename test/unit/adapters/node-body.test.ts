@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNodeBody, type NodeBodyRequest } from '../../../src/adapters/node-body.js';
+import { EXPRESS_CONSUMED, readNodeBody, type NodeBodyRequest } from '../../../src/adapters/node-body.js';
 import { isWebhookError } from '../../../src/core/errors.js';
 
 /**
@@ -45,7 +45,7 @@ async function handle(req: NodeBodyRequest, res: import('node:http').ServerRespo
   if (prepare === 'stream-read') for await (const _chunk of req) void _chunk;
   if (prepare === 'skipped-by-parser') req.body = {}; // Express 4's body-parser on a type it does not parse
   try {
-    const reading = readNodeBody(req, limit);
+    const reading = readNodeBody(req, { limits: limit, consumedMessage: EXPRESS_CONSUMED });
     onReading?.();
     const body = await reading;
     lastDidRead = req.readableDidRead;
@@ -175,7 +175,7 @@ describe('readNodeBody()', () => {
   it('stops inflating a gzip bomb at the limit instead of inflating it all', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // 64 MiB of zeros in ~64 KiB
     const { req, pulled } = fakeRequest(slices(bomb, 1024), { 'content-encoding': 'gzip' });
-    const error = await readNodeBody(req, 1024 * 1024).catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024 * 1024, consumedMessage: EXPRESS_CONSUMED }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code]).toEqual([413, 'body_too_large']);
     // ~1 KiB of input inflates to the 1 MiB limit; stream buffers account for the rest of what was
     // pulled (~17 KiB). Inflating it all would have pulled every byte.
@@ -184,7 +184,7 @@ describe('readNodeBody()', () => {
 
   it('holds the compressed bytes on the wire to the limit too (junk after a small gzip member) → [413, body_too_large]', async () => {
     const { req } = fakeRequest([Buffer.concat([gzipSync(payload), Buffer.alloc(4096, 'j')])], { 'content-encoding': 'gzip' });
-    const error = await readNodeBody(req, 1024).catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024, consumedMessage: EXPRESS_CONSUMED }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code]).toEqual([413, 'body_too_large']);
   });
 
@@ -255,7 +255,7 @@ describe('readNodeBody()', () => {
   it('holds a kept body to the limit too → [413, body_too_large]', async () => {
     const { req } = fakeRequest([], {});
     req.body = Buffer.alloc(2048);
-    const error = await readNodeBody(req, 1024).catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024, consumedMessage: EXPRESS_CONSUMED }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code]).toEqual([413, 'body_too_large']);
   });
 
@@ -270,7 +270,7 @@ describe('readNodeBody()', () => {
     const { req } = fakeRequest([payload], {});
     req.body = { parsed: true };
     req._body = true;
-    const error = await readNodeBody(req, 1024, 'Register the plugin in its own context.').catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024, consumedMessage: 'Register the plugin in its own context.' }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code, error.message]).toEqual([500, 'misconfigured', 'Register the plugin in its own context.']);
   });
 
