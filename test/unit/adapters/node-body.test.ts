@@ -285,3 +285,35 @@ describe('readNodeBody()', () => {
     expect(bytesOf(answer).equals(payload)).toBe(true);
   });
 });
+
+describe('readNodeBody() cleanup', () => {
+  const EVENTS = ['data', 'end', 'close', 'aborted', 'error', 'readable'] as const;
+  const listeners = (req: NodeBodyRequest): number[] => EVENTS.map((event) => req.listenerCount(event));
+  const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+  const limits = { maxBytes: 64 * 1024, timeoutMs: 60_000, idleTimeoutMs: 30_000 } as const;
+  const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+
+  it.each([
+    ['a plain body, read', [payload], {}, undefined],
+    ['a gzip body, read', [gzipSync(payload)], { 'content-encoding': 'gzip' }, undefined],
+    ['a chunked body over the limit', slices(Buffer.alloc(128 * 1024), 1024), {}, 'body_too_large'],
+    ['a gzip bomb (ratio)', slices(bomb, 512), { 'content-encoding': 'gzip' }, 'body_too_large'],
+    ['a corrupt gzip body', [Buffer.from('not gzip at all')], { 'content-encoding': 'gzip' }, 'invalid_body'],
+  ] as const)('%s → leaves no listener and no timer behind', async (_name, chunks, headers, code) => {
+    const { BodyBudget } = await import('../../../src/core/body-budget.js');
+    const budget = new BodyBudget(64 * 1024 * 1024);
+    const { req } = fakeRequest([...chunks], { ...headers });
+    const before = listeners(req);
+    const timersBefore = timers();
+    const ticket = budget.open();
+    const outcome = await readNodeBody(req, { limits: { ...limits, ticket }, consumedMessage: EXPRESS_CONSUMED }).then(
+      () => undefined,
+      (error: unknown) => (isWebhookError(error) ? error.code : String(error)),
+    );
+    expect(outcome).toBe(code);
+    expect(listeners(req)).toEqual(before);
+    expect(timers()).toBe(timersBefore);
+    ticket.release(); // the receiver's part once it has answered: everything taken comes back
+    expect(budget.inUse).toBe(0);
+  });
+});
