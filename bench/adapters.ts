@@ -1,24 +1,18 @@
 /**
- * End-to-end adapter benchmark: requests/s of a signed delivery through each adapter with full
- * verification (signature + timestamp, JSON parse, zod schema, handler), as a ratio of the same
- * framework's bare raw-body route (read the bytes, answer {"ok":true}) — in one run.
+ * `npm run bench:adapters`: requests/s of a signed delivery through each adapter with full
+ * verification (signature, timestamp, JSON, zod schema, handler; dedupe off, as autocannon
+ * repeats one request), as a ratio of the same framework's bare route that reads the bytes and
+ * answers {"ok":true}. HTTP adapters serve from this process on 127.0.0.1:0, loaded by autocannon
+ * from a separate process; the fetch and Lambda handlers are measured in process, calls/s against
+ * their bare equivalents.
  *
- *   npm run bench:adapters                  # 5 s per route, 10 connections
- *   npx tsx bench/adapters.ts --duration 2 --connections 20 --only fastify,hono
- *
- * HTTP adapters (Express 5 and 4, node:http, Fastify, Hono on @hono/node-server) serve from this
- * process on 127.0.0.1:0 while autocannon loads them from a separate process, so the load
- * generator never competes with the server's event loop. The fetch and Lambda handlers have no
- * server of their own: they are measured in-process, calls/s against their bare equivalents.
- * Dedupe is off (`dedupe: false`): autocannon repeats one request, and every request must run the
- * whole pipeline rather than answer `duplicate`.
+ *   npx tsx bench/adapters.ts [--duration 5] [--connections 10] [--only fastify,hono]
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import express4 from 'express4';
@@ -32,240 +26,157 @@ import { lambdaHandler, type LambdaHttpEvent } from '../src/adapters/lambda.js';
 import { nodeHandler } from '../src/adapters/node.js';
 import { providers } from '../src/providers/index.js';
 import { createReceiver } from '../src/receiver/create-receiver.js';
+import { option, table } from './lib/harness.js';
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
-    only: { type: 'string' },
-  },
-});
-const DURATION = Number(args.duration);
-const CONNECTIONS = Number(args.connections);
-const ONLY = args.only?.split(',').map((name) => name.trim().toLowerCase());
+const DURATION = Number(option('duration', '5'));
+const CONNECTIONS = Number(option('connections', '10'));
+const ONLY = option('only')?.split(',').map((name) => name.trim().toLowerCase());
+const OK = '{"ok":true}';
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
 const provider = providers.standardWebhooks({ secret: 'whsec_aG9va2d1YXJkLWJlbmNoLWFkYXB0ZXJzLXNlY3JldC0zMmIh' });
 const body = JSON.stringify({
   type: 'invoice.paid',
   data: { id: 'in_1NtP2x', amount: 4200, currency: 'eur', customer: 'cus_9s6XKzkNRiz8i3', lines: Array.from({ length: 8 }, (_, i) => ({ id: `il_${i}`, amount: 525 })) },
 });
+/** Signed right before each measurement: the 5-minute window must hold while it runs. */
+const signedHeaders = (): Record<string, string> => ({ ...provider.sign({ body }).headers, 'content-type': 'application/json' });
 
 function receiver() {
-  const r = createReceiver({
-    provider,
-    dedupe: false,
-    events: { 'invoice.paid': z.object({ type: z.literal('invoice.paid'), data: z.object({ id: z.string(), amount: z.number().int() }) }) },
-  });
-  r.on('invoice.paid', () => undefined);
-  return r;
+  const events = { 'invoice.paid': z.object({ type: z.literal('invoice.paid'), data: z.object({ id: z.string(), amount: z.number().int() }) }) };
+  const made = createReceiver({ provider, dedupe: false, events });
+  made.on('invoice.paid', () => undefined);
+  return made;
 }
 
-/** Signed right before each measurement: the 5-minute window must hold while it runs. */
-function signedHeaders(): Record<string, string> {
-  return provider.sign({ body }).headers;
-}
+/** Serves `/webhooks` (hookguard) and `/raw` (the bare route) on 127.0.0.1:0. */
+type Start = () => Promise<{ server: Server; close(): Promise<void> }>;
 
-const OK = '{"ok":true}';
-
-interface HttpTarget {
-  name: string;
-  /** Serves `/webhooks` (hookguard) and `/raw` (bare raw-body route) on 127.0.0.1:0. */
-  start(): Promise<{ server: Server; close(): Promise<void> }>;
-}
-
-async function listening(server: Server): Promise<{ server: Server; close(): Promise<void> }> {
+async function listening(server: Server): ReturnType<Start> {
   if (!server.listening) await once(server, 'listening');
-  return {
-    server,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return { server, close: () => new Promise((resolve) => server.close(() => resolve()).closeAllConnections()) };
 }
 
-function expressTarget(name: string, expressModule: typeof express): HttpTarget {
-  return {
-    name,
-    start: () => {
-      const app = expressModule();
-      app.post('/webhooks', expressMiddleware(receiver()));
-      app.post('/raw', expressModule.raw({ type: '*/*', limit: '1mb' }), (_req, res) => {
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(OK);
-      });
-      return listening(app.listen(0, '127.0.0.1'));
-    },
-  };
-}
+const expressApp = (framework: typeof express): Start => () => {
+  const app = framework();
+  app.post('/webhooks', expressMiddleware(receiver()));
+  app.post('/raw', framework.raw({ type: '*/*', limit: '1mb' }), (_req, res) => void res.set(JSON_TYPE).end(OK));
+  return listening(app.listen(0, '127.0.0.1'));
+};
 
-const HTTP_TARGETS: HttpTarget[] = [
-  expressTarget('Express 5', express),
-  expressTarget('Express 4', express4),
-  {
-    name: 'node:http',
-    start: () => {
-      const webhooks = nodeHandler(receiver(), { path: '/webhooks' });
-      const server = createServer((req, res) => {
-        if (req.url !== '/raw') return webhooks(req, res);
-        const chunks: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', () => {
-          Buffer.concat(chunks);
-          res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.end(OK);
-        });
+const HTTP: Record<string, Start> = {
+  'Express 5': expressApp(express),
+  'Express 4': expressApp(express4),
+  'node:http': () => {
+    const webhooks = nodeHandler(receiver(), { path: '/webhooks' });
+    const server = createServer((req, res) => {
+      if (req.url !== '/raw') return webhooks(req, res);
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+        Buffer.concat(chunks);
+        res.writeHead(200, JSON_TYPE).end(OK);
       });
-      return listening(server.listen(0, '127.0.0.1'));
-    },
+    });
+    return listening(server.listen(0, '127.0.0.1'));
   },
-  {
-    name: 'Fastify',
-    start: async () => {
-      const app = Fastify();
-      await app.register(fastifyPlugin, { receiver: receiver(), path: '/webhooks' });
-      await app.register(async (raw) => {
-        raw.removeAllContentTypeParsers();
-        raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, bytes, done) => done(null, bytes));
-        raw.post('/raw', async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(OK));
-      });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      return { server: app.server, close: () => app.close() };
-    },
+  Fastify: async () => {
+    const app = Fastify();
+    await app.register(fastifyPlugin, { receiver: receiver(), path: '/webhooks' });
+    await app.register(async (raw) => {
+      raw.removeAllContentTypeParsers();
+      raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, bytes, done) => done(null, bytes));
+      raw.post('/raw', async (_request, reply) => reply.headers(JSON_TYPE).send(OK));
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { server: app.server, close: () => app.close() };
   },
-  {
-    name: 'Hono (node-server)',
-    start: () => {
-      const app = new Hono();
-      const handle = fetchHandler(receiver());
-      app.post('/webhooks', (c) => handle(c.req.raw));
-      app.post('/raw', async (c) => {
-        await c.req.arrayBuffer();
-        return c.body(OK, 200, { 'content-type': 'application/json; charset=utf-8' });
-      });
-      return listening(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
-    },
+  'Hono (node-server)': () => {
+    const app = new Hono();
+    const handle = fetchHandler(receiver());
+    app.post('/webhooks', (c) => handle(c.req.raw));
+    app.post('/raw', async (c) => c.body((await c.req.arrayBuffer(), OK), 200, JSON_TYPE));
+    return listening(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
   },
-];
-
-interface Load {
-  rps: number;
-  non2xx: number;
-  errors: number;
-}
+};
 
 const autocannonCli = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-/** Runs autocannon in its own process against `url` and returns its average requests/s. */
-async function load(url: string, seconds: number): Promise<Load> {
-  const headers = { ...signedHeaders(), 'content-type': 'application/json' };
+/** autocannon in its own process against `url`: average requests/s; throws on any non-2xx or error. */
+async function load(url: string, seconds: number): Promise<number> {
   const argv = [autocannonCli, '--json', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', 'POST', '-b', body];
-  for (const [name, value] of Object.entries(headers)) argv.push('-H', `${name}=${value}`);
-  argv.push(url);
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+  for (const [name, value] of Object.entries(signedHeaders())) argv.push('-H', `${name}=${value}`);
+  const child = spawn(process.execPath, [...argv, url], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => void (out += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`autocannon exited with ${code}`);
   const result = JSON.parse(out) as { requests: { average: number }; non2xx: number; errors: number };
-  return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors };
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return result.requests.average;
 }
 
-interface Row {
-  adapter: string;
-  bare: number;
-  hookguard: number;
-  note: string;
-}
-
-async function benchHttp(target: HttpTarget): Promise<Row> {
-  const { server, close } = await target.start();
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    const results: Record<'raw' | 'webhooks', Load> = {} as never;
-    for (const path of ['raw', 'webhooks'] as const) {
-      await load(`${base}/${path}`, 1); // warm-up: JIT, connection setup
-      results[path] = await load(`${base}/${path}`, DURATION);
-      if (results[path].non2xx > 0 || results[path].errors > 0) {
-        throw new Error(`${target.name} /${path}: ${results[path].non2xx} non-2xx answers, ${results[path].errors} errors`);
-      }
-    }
-    return { adapter: target.name, bare: results.raw.rps, hookguard: results.webhooks.rps, note: `HTTP, autocannon -c ${CONNECTIONS}` };
-  } finally {
-    await close();
-  }
-}
-
-/** Calls/s of an async function, in-process, for `seconds` after a one-second warm-up. */
-async function callsPerSecond(call: () => Promise<unknown>, seconds: number): Promise<number> {
-  const until = (ms: number) => performance.now() + ms;
-  for (const end = until(1000); performance.now() < end; ) await call();
+/** Calls/s of an async function, in process, for DURATION seconds after a one-second warm-up. */
+async function callsPerSecond(call: () => Promise<unknown>): Promise<number> {
+  for (const end = performance.now() + 1000; performance.now() < end; ) await call();
   let calls = 0;
   const start = performance.now();
-  const end = start + seconds * 1000;
-  while (performance.now() < end) {
+  while (performance.now() < start + DURATION * 1000) {
     for (let i = 0; i < 100; i++) await call();
     calls += 100;
   }
   return calls / ((performance.now() - start) / 1000);
 }
 
+type Row = [adapter: string, bare: number, hookguard: number, note: string];
+
+async function benchHttp(name: string, start: Start): Promise<Row> {
+  const { server, close } = await start();
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const rates: number[] = [];
+    for (const path of ['raw', 'webhooks']) {
+      await load(`${base}/${path}`, 1); // warm-up: JIT, connections
+      rates.push(await load(`${base}/${path}`, DURATION));
+    }
+    return [name, rates[0] as number, rates[1] as number, `HTTP, autocannon -c ${CONNECTIONS}`];
+  } finally {
+    await close();
+  }
+}
+
 async function benchFetch(): Promise<Row> {
   const handle = fetchHandler(receiver());
-  const headers = { ...signedHeaders(), 'content-type': 'application/json' };
+  const headers = signedHeaders();
   const request = () => new Request('https://example.com/api/webhooks', { method: 'POST', headers, body });
   const first = await handle(request());
   if (first.status !== 200) throw new Error(`fetch handler answered ${first.status}: ${await first.text()}`);
-  const bare = await callsPerSecond(async () => {
-    const req = request();
-    await req.arrayBuffer();
-    return new Response(OK, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
-  }, DURATION);
-  const verified = await callsPerSecond(() => handle(request()), DURATION);
-  return { adapter: 'fetch (Request)', bare, hookguard: verified, note: 'in-process: Request → Response' };
+  const bare = await callsPerSecond(async () => new Response((await request().arrayBuffer(), OK), { status: 200, headers: JSON_TYPE }));
+  return ['fetch (Request)', bare, await callsPerSecond(() => handle(request())), 'in process: Request → Response'];
 }
 
 async function benchLambda(): Promise<Row> {
   const handler = lambdaHandler(receiver());
-  const event = (): LambdaHttpEvent => ({
+  const event: LambdaHttpEvent = {
     version: '2.0',
     rawPath: '/webhooks',
     rawQueryString: '',
-    headers: { ...signedHeaders(), 'content-type': 'application/json', host: 'abc.lambda-url.eu-west-1.on.aws' },
+    headers: { ...signedHeaders(), host: 'abc.lambda-url.eu-west-1.on.aws' },
     requestContext: { domainName: 'abc.lambda-url.eu-west-1.on.aws', http: { method: 'POST', path: '/webhooks' } },
     body: Buffer.from(body).toString('base64'),
     isBase64Encoded: true,
-  });
-  const sample = event();
-  const first = await handler(sample);
+  };
+  const first = await handler(event);
   if (first.statusCode !== 200) throw new Error(`lambda handler answered ${first.statusCode}: ${first.body}`);
-  const bare = await callsPerSecond(async () => {
-    Buffer.from(sample.body as string, 'base64');
-    return { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: OK, isBase64Encoded: false };
-  }, DURATION);
-  const verified = await callsPerSecond(() => handler(sample), DURATION);
-  return { adapter: 'Lambda (HTTP API v2)', bare, hookguard: verified, note: 'in-process: event → result' };
+  const bare = await callsPerSecond(async () => ({ statusCode: 200, headers: JSON_TYPE, body: (Buffer.from(event.body as string, 'base64'), OK), isBase64Encoded: false }));
+  return ['Lambda (HTTP API v2)', bare, await callsPerSecond(() => handler(event)), 'in process: event → result'];
 }
 
 const selected = (name: string) => ONLY === undefined || ONLY.some((wanted) => name.toLowerCase().includes(wanted));
-
 const rows: Row[] = [];
 console.log(`hookguard adapters: ${DURATION} s per route, ${body.length}-byte standardWebhooks delivery, full verification, dedupe off\n`);
-for (const target of HTTP_TARGETS.filter((t) => selected(t.name))) rows.push(await benchHttp(target));
+for (const [name, start] of Object.entries(HTTP)) if (selected(name)) rows.push(await benchHttp(name, start));
 if (selected('fetch (Request)')) rows.push(await benchFetch());
 if (selected('Lambda (HTTP API v2)')) rows.push(await benchLambda());
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const table = [
-  ['adapter', 'bare raw-body', 'hookguard', 'ratio', 'measured'],
-  ...rows.map((row) => [row.adapter, `${fmt(row.bare)}/s`, `${fmt(row.hookguard)}/s`, `${(row.hookguard / row.bare).toFixed(2)}×`, row.note]),
-];
-const widths = (table[0] as string[]).map((_, col) => Math.max(...table.map((line) => (line[col] as string).length)));
-for (const [i, line] of table.entries()) {
-  console.log(line.map((cell, col) => (col === 0 || col === 4 ? cell.padEnd(widths[col] as number) : cell.padStart(widths[col] as number))).join('  '));
-  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-}
-console.log(
-  '\nratio = hookguard ÷ bare on the same framework. In-process rows (fetch, Lambda) have no HTTP or runtime\n' +
-    'overhead in either column, so their ratios show the pipeline alone; HTTP rows show what a server sees.',
-);
+const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')}/s`;
+console.log(table(['adapter', 'bare', 'hookguard', 'ratio', 'measured'], rows.map(([name, bare, ours, note]) => [name, fmt(bare), fmt(ours), `${(ours / bare).toFixed(2)}×`, note])));
+console.log('\nratio = hookguard ÷ bare on the same framework. In-process rows show the pipeline alone; HTTP rows what a server sees.');

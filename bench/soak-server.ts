@@ -1,14 +1,10 @@
 /**
- * The server side of `npm run soak`: Express + hookguard on 127.0.0.1:0, in its own process, with
- * one receiver per path: `/webhooks` (Standard Webhooks HMAC), `/github` (bombs and long replayed
- * ids land here: 25 MiB limit, unsigned ids), `/slack` (relabelled bodies) and `/ed25519`
- * (Standard Webhooks v1a with three public keys, against forged signatures).
- * Every valid delivery's handler marks its number in one preallocated bitset, so a delivery handled
- * twice is caught without the harness itself growing with the ids; a Slack handler run for a type
- * or id the sender never sent (a relabelled body read as a form) is counted as hijacked. Every error that is not a
- * WebhookError — thrown out of a handler wrapper, reported to onError as handler_failed, reaching
- * Express's error handler, or escaping as uncaughtException / unhandledRejection — is counted.
- * Talks to the orchestrator (bench/soak.ts) over IPC: `sample` and `check` requests.
+ * The server side of `npm run soak`: Express + hookguard on 127.0.0.1:0 in its own process, one
+ * receiver per path: `/webhooks` (Standard Webhooks HMAC), `/github` (bombs and long replayed ids:
+ * 25 MiB, unsigned ids), `/slack` (relabelled bodies), `/ed25519` (v1a, three public keys). Each
+ * valid delivery's handler marks its number in a preallocated bitset (a second mark is a delivery
+ * handled twice); a Slack handler run for a type or id the sender never sent counts as hijacked;
+ * every error that is not a WebhookError is counted. Answers bench/soak.ts's `sample` and `check`.
  */
 import express, { type ErrorRequestHandler } from 'express';
 import { expressMiddleware } from '../src/adapters/express.js';

@@ -1,22 +1,14 @@
 /**
- * Load and soak (#6, #13): mixed traffic — valid deliveries with unique ids, duplicates of recently
- * answered ones, forgeries, stale timestamps, oversized bodies — at the highest rate the machine
- * sustains, for a bounded time and number of requests, on loopback only. A share of the requests
- * (`--hostile`, default 0.1) is hostile traffic (#13): gzip and brotli bombs with forged signatures,
- * replayed GitHub deliveries under 15 KB ids, signed Slack JSON relabelled as a form, forged
- * Ed25519 signatures (10 candidates, 3 keys) — mixed with the legitimate Slack and Ed25519
- * deliveries they target. The server (bench/soak-server.ts) runs in its own process; this process
- * generates the load (autocannon). A valid delivery answered 503 `overloaded` is sent again, as a
- * sender would retry it.
+ * `npm run soak` (#6, #13): mixed traffic at the highest rate the machine sustains, on loopback,
+ * against Express + hookguard in its own process (bench/soak-server.ts): valid deliveries with
+ * unique ids, duplicates, forgeries, stale timestamps, oversized bodies, and a `--hostile` share
+ * (default 0.1): gzip and brotli bombs with forged signatures, GitHub replays under 15 KB ids,
+ * signed Slack JSON relabelled as a form, forged Ed25519 (10 candidates × 3 keys), mixed with the
+ * legitimate Slack and Ed25519 deliveries they target. A valid delivery answered 503 `overloaded`
+ * is sent again, as a sender would. Writes bench/SOAK.md; exits 1 when an invariant fails.
  *
  *   npm run soak                                   # 120 s, 32 connections, 10% hostile
- *   npx tsx bench/soak.ts --duration 20 --connections 16 --hostile 0.2 --out /tmp/SOAK.md
- *
- * Prints, and writes to bench/SOAK.md: requests, answers by status and by kind, handler calls
- * against unique valid ids (must be equal; none handled twice; no handler run for a relabelled
- * body), errors that were not WebhookErrors (must be 0), every store within maxEntries, and the
- * server's RSS at start, peak (the kernel's high-water mark) and end, which must stay within
- * `--rss-budget-mb` (default 300) of the start. Exits 1 when an invariant fails.
+ *   npx tsx bench/soak.ts --duration 30 --connections 16 --hostile 0.2 --rss-budget-mb 300 --out /tmp/SOAK.md
  */
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,28 +16,18 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { providers } from '../src/providers/index.js';
 import { generateEd25519KeyPair } from '../src/testing/index.js';
+import { option } from './lib/harness.js';
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '120' },
-    connections: { type: 'string', default: '32' },
-    'max-requests': { type: 'string', default: '20000000' },
-    'max-entries': { type: 'string', default: '20000' },
-    hostile: { type: 'string', default: '0.1' },
-    'rss-budget-mb': { type: 'string', default: '300' },
-    out: { type: 'string', default: fileURLToPath(new URL('./SOAK.md', import.meta.url)) },
-  },
-});
-const DURATION = Number(args.duration);
-const CONNECTIONS = Number(args.connections);
-const MAX_REQUESTS = Number(args['max-requests']);
-const MAX_ENTRIES = Number(args['max-entries']);
-const HOSTILE_SHARE = Number(args.hostile);
-const RSS_BUDGET = Number(args['rss-budget-mb']) * 1024 * 1024;
+const DURATION = Number(option('duration', option('seconds', '120'))); // --seconds is an alias
+const CONNECTIONS = Number(option('connections', '32'));
+const MAX_REQUESTS = Number(option('max-requests', '20000000'));
+const MAX_ENTRIES = Number(option('max-entries', '20000'));
+const HOSTILE_SHARE = Number(option('hostile', '0.1'));
+const RSS_BUDGET = Number(option('rss-budget-mb', '300')) * 1024 * 1024;
+const OUT = option('out', fileURLToPath(new URL('./SOAK.md', import.meta.url)));
 if (!(HOSTILE_SHARE >= 0 && HOSTILE_SHARE < 1)) throw new Error('--hostile is a share of the requests, from 0 to below 1');
 const MAX_BODY = 16_384;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -376,14 +358,6 @@ lines.push(`RSS at start ${MB(start.rss)} MB, peak sampled ${MB(peak.rss)} MB, k
 if (filledAt) {
   lines.push(`The store reached maxEntries ${((filledAt.at - start.at) / 1000).toFixed(0)} s in; after that ${Math.max(0, uniqueValidHandled - MAX_ENTRIES)} more unique ids went through it. Over the second half of the filled period RSS moved ${rssGrowthAfterFill >= 0 ? '+' : ''}${MB(rssGrowthAfterFill)} MB and the heap ${heapGrowthAfterFill >= 0 ? '+' : ''}${MB(heapGrowthAfterFill)} MB.`);
 }
-lines.push('', '| t (s) | RSS (MB) | heap used (MB) | store entries | handler calls |', '|---|---|---|---|---|');
-let lastShown = -Infinity;
-for (const sample of samples) {
-  const t = (sample.at - start.at) / 1000;
-  if (t - lastShown < 9.5 && sample !== samples.at(-1)) continue;
-  lastShown = t;
-  lines.push(`| ${t.toFixed(0)} | ${MB(sample.rss)} | ${MB(sample.heapUsed)} | ${sample.storeSize} | ${sample.handlerCalls} |`);
-}
 lines.push('', '## Invariants', '');
 for (const [name, ok, detail] of checks) lines.push(`- ${ok ? 'PASS' : 'FAIL'} — ${name}: ${detail}`);
 if (badSamples.length > 0) lines.push('', 'Unexpected answers (first 10):', '', ...badSamples.map((s) => `    ${s}`));
@@ -392,6 +366,6 @@ lines.push('');
 
 const report = lines.join('\n');
 console.log(report);
-writeFileSync(args.out as string, report);
-console.log(`written to ${args.out}`);
+writeFileSync(OUT, report);
+console.log(`written to ${OUT}`);
 process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;

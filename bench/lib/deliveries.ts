@@ -3,7 +3,7 @@
  * hookguard's own `sign`), with JSON bodies of an exact byte size.
  */
 import { Buffer } from 'node:buffer';
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign as edSign, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, sign as edSign } from 'node:crypto';
 
 export type Scheme = 'standardWebhooks' | 'stripe' | 'github' | 'slack' | 'shopify' | 'discord';
 
@@ -17,7 +17,7 @@ export interface Delivery {
   now: number;
 }
 
-/** What every process of one run shares (the parent makes it; children read it from the environment). */
+/** What every process of one run shares (the parent makes it; servers and load generators read it from the environment). */
 interface SecretMaterial {
   standardWebhooksKey: string;
   stripe: string;
@@ -60,14 +60,7 @@ export const secrets = {
 };
 
 /** The 32 raw bytes of the Discord public key, as hex (what the Developer Portal shows). */
-export function discordPublicKeyHex(): string {
-  const jwk = secrets.discord.publicKey.export({ format: 'jwk' });
-  return Buffer.from(jwk.x as string, 'base64url').toString('hex');
-}
-
-export function discordPublicKey(): KeyObject {
-  return secrets.discord.publicKey;
-}
+export const discordPublicKeyHex = (): string => Buffer.from(secrets.discord.publicKey.export({ format: 'jwk' }).x as string, 'base64url').toString('hex');
 
 /** A realistic JSON document of exactly `size` bytes: `head` fields, an array of line items, padding. */
 export function jsonBody(size: number, head: Record<string, unknown>): Buffer {
@@ -138,19 +131,4 @@ export function makeDelivery(scheme: Scheme, size: number, now = Math.floor(Date
 
 function done(headers: Record<string, string>, body: Buffer, now: number): Delivery {
   return { headers, body, text: body.toString('utf8'), now };
-}
-
-/** A delivery as sent between processes. */
-export interface WireDelivery {
-  headers: Record<string, string>;
-  body: string;
-  now: number;
-}
-
-export function toWire(delivery: Delivery): WireDelivery {
-  return { headers: delivery.headers, body: delivery.body.toString('base64'), now: delivery.now };
-}
-
-export function fromWire(wire: WireDelivery): Delivery {
-  return done(wire.headers, Buffer.from(wire.body, 'base64'), wire.now);
 }

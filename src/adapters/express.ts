@@ -40,7 +40,7 @@ export function expressMiddleware<E extends EventSchemas | undefined>(
 
 function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: Request): Promise<ReceiveResult> {
   return answerRequest(receiver, { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers }, (limits) =>
-    readNodeBody(req, limits, EXPRESS_CONSUMED),
+    readNodeBody(req, { limits, consumedMessage: EXPRESS_CONSUMED }),
   ).finally(() => drain(req));
 }
 

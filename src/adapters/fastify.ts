@@ -68,7 +68,7 @@ function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, reque
     delete raw[CONTENT_TYPE];
   }
   return answerRequest(receiver, { method: request.method, url: request.url, headers: raw.headers }, (limits) =>
-    readNodeBody(raw, limits, FASTIFY_CONSUMED),
+    readNodeBody(raw, { limits, consumedMessage: FASTIFY_CONSUMED }),
   ).finally(() => drain(raw));
 }
 

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { startWithDeadline } from '../core/deadline.js';
 import { WebhookError } from '../core/errors.js';
 import type { BodyReadLimits } from '../core/types.js';
-import { abortedBody, bodyTimeout, bodyTooLarge, contentEncodingOf, unsupportedEncoding } from './body-errors.js';
+import { abortedBody, bodyTooLarge, contentEncodingOf, unsupportedEncoding } from './body-errors.js';
 import { plainLimits } from './inflation.js';
 import { collectBody, type CollectSource } from './node-collect.js';
 
@@ -15,45 +14,35 @@ export const EXPRESS_CONSUMED =
   "consumed the request body, so its raw bytes — which the signature covers — are gone. Mount hookguard's " +
   "middleware before express.json(), or exclude the webhook path from it, or use express.raw({ type: '*/*' }) on this route.";
 
+/** How to read: the receiver's limits (or a bare byte limit) and the fix `misconfigured` names. */
+export interface ReadNodeBodyOptions {
+  /** The receiver's limits; a number is a byte limit alone (no budget, deadline or idle timeout). */
+  limits: BodyReadLimits | number;
+  /** What `misconfigured` says when another parser consumed the body: each adapter names its framework's fix. */
+  consumedMessage: string;
+}
+
 /**
  * Reads the exact body bytes of a Node request once, wherever the host left them: `req.rawBody`
- * (Google Cloud Functions, Firebase), a Buffer `req.body` (`express.raw()`), or else the stream.
- * `limits.maxBytes` is enforced while streaming and on the decoded size of a `Content-Encoding:
- * gzip | deflate | br` body, which may also inflate at most MAX_INFLATION_RATIO× (inflation.ts).
- * Every byte buffered or inflated, and each decoder's window, is taken from `limits.ticket`
- * first (`overloaded` past the process-wide budget). Senders sign the uncompressed body, so the
- * decoded bytes are what is returned and verified. A body still arriving after `timeoutMs`, or
- * sending nothing for `idleTimeoutMs`, is refused with `body_timeout`.
+ * (Google Cloud Functions, Firebase), a Buffer `req.body` (`express.raw()`), or else the stream,
+ * with raw-body (node-collect.ts). `maxBytes` is enforced while streaming and on the decoded
+ * size of a `Content-Encoding: gzip | deflate | br` body, which may also inflate at most
+ * MAX_INFLATION_RATIO× (inflation.ts). Every byte buffered or inflated, and each decoder's
+ * window, is taken from the budget ticket first (`overloaded` past the process-wide budget).
+ * Senders sign the uncompressed body, so the decoded bytes are returned and verified. A body
+ * still arriving after `timeoutMs`, or sending nothing for `idleTimeoutMs`, is `body_timeout`.
  *
  * Rejects with `WebhookError`: `body_too_large`, `body_timeout`, `overloaded`, `invalid_body`
- * (aborted, corrupt or unknown encoding), `misconfigured` with `consumedMessage` (another
- * parser consumed the body and kept no copy of its bytes): each adapter passes the fix for its
- * own framework. Given a number instead of limits, it reads with no budget and no idle timeout.
+ * (aborted, corrupt or unknown encoding), `misconfigured` with `consumedMessage`.
  *
  * @example
- * const body = await readNodeBody(req, limits, FASTIFY_CONSUMED);
+ * const body = await readNodeBody(req, { limits, consumedMessage: FASTIFY_CONSUMED });
  */
-export function readNodeBody(req: NodeBodyRequest, limits: BodyReadLimits | number, consumedMessage: string = EXPRESS_CONSUMED, timeoutMs: number | false = false): Promise<Buffer> {
-  const read = typeof limits === 'number' ? plainLimits(limits, timeoutMs) : limits;
-  let source: Buffer | StreamSource;
-  try {
-    source = bodySource(req, read.maxBytes, consumedMessage);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (Buffer.isBuffer(source)) return Promise.resolve(source);
-  const stream = source;
-  let stop: (() => void) | undefined;
-  return startWithDeadline<Buffer>(
-    (resolve, reject) => {
-      stop = collectBody(req, stream, read, (error, body) => (error === undefined ? resolve(body as Buffer) : reject(error)));
-    },
-    read.timeoutMs,
-    () => {
-      stop?.();
-      return bodyTimeout(read.timeoutMs as number);
-    },
-  );
+export async function readNodeBody(req: NodeBodyRequest, options: ReadNodeBodyOptions): Promise<Buffer> {
+  const { limits, consumedMessage } = options;
+  const read = typeof limits === 'number' ? plainLimits(limits, false) : limits;
+  const source = bodySource(req, read.maxBytes, consumedMessage);
+  return Buffer.isBuffer(source) ? source : collectBody(req, source, read);
 }
 
 /**
@@ -64,11 +53,8 @@ export function drain(req: IncomingMessage): void {
   if (!req.readableEnded && !req.destroyed) req.resume();
 }
 
-type StreamSource = CollectSource;
-
-
 /** The bytes a host kept, or how to read the stream; throws what is already known to be wrong. */
-function bodySource(req: NodeBodyRequest, limit: number, consumedMessage: string): Buffer | StreamSource {
+function bodySource(req: NodeBodyRequest, limit: number, consumedMessage: string): Buffer | CollectSource {
   const kept = keptBody(req);
   if (kept !== undefined) {
     if (kept.byteLength > limit) throw bodyTooLarge(limit);

@@ -52,7 +52,7 @@ function answer<E extends EventSchemas | undefined>(receiver: Receiver<E>, req: 
   const method = req.method ?? 'GET';
   // 405 without reading the body; drained so the answer reaches a sender still uploading.
   if (method !== 'POST') req.resume();
-  return answerRequest(receiver, { method, url, headers: req.headers }, (limits) => readNodeBody(req, limits, NODE_CONSUMED)).finally(() => drain(req));
+  return answerRequest(receiver, { method, url, headers: req.headers }, (limits) => readNodeBody(req, { limits, consumedMessage: NODE_CONSUMED })).finally(() => drain(req));
 }
 
 /** Routing, not a delivery refusal: no WebhookError code, and nothing reported to onError. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNodeBody, type NodeBodyRequest } from '../../../src/adapters/node-body.js';
+import { EXPRESS_CONSUMED, readNodeBody, type NodeBodyRequest } from '../../../src/adapters/node-body.js';
 import { isWebhookError } from '../../../src/core/errors.js';
 
 /**
@@ -45,7 +45,7 @@ async function handle(req: NodeBodyRequest, res: import('node:http').ServerRespo
   if (prepare === 'stream-read') for await (const _chunk of req) void _chunk;
   if (prepare === 'skipped-by-parser') req.body = {}; // Express 4's body-parser on a type it does not parse
   try {
-    const reading = readNodeBody(req, limit);
+    const reading = readNodeBody(req, { limits: limit, consumedMessage: EXPRESS_CONSUMED });
     onReading?.();
     const body = await reading;
     lastDidRead = req.readableDidRead;
@@ -175,7 +175,7 @@ describe('readNodeBody()', () => {
   it('stops inflating a gzip bomb at the limit instead of inflating it all', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // 64 MiB of zeros in ~64 KiB
     const { req, pulled } = fakeRequest(slices(bomb, 1024), { 'content-encoding': 'gzip' });
-    const error = await readNodeBody(req, 1024 * 1024).catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024 * 1024, consumedMessage: EXPRESS_CONSUMED }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code]).toEqual([413, 'body_too_large']);
     // ~1 KiB of input inflates to the 1 MiB limit; stream buffers account for the rest of what was
     // pulled (~17 KiB). Inflating it all would have pulled every byte.
@@ -184,7 +184,7 @@ describe('readNodeBody()', () => {
 
   it('holds the compressed bytes on the wire to the limit too (junk after a small gzip member) → [413, body_too_large]', async () => {
     const { req } = fakeRequest([Buffer.concat([gzipSync(payload), Buffer.alloc(4096, 'j')])], { 'content-encoding': 'gzip' });
-    const error = await readNodeBody(req, 1024).catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024, consumedMessage: EXPRESS_CONSUMED }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code]).toEqual([413, 'body_too_large']);
   });
 
@@ -255,7 +255,7 @@ describe('readNodeBody()', () => {
   it('holds a kept body to the limit too → [413, body_too_large]', async () => {
     const { req } = fakeRequest([], {});
     req.body = Buffer.alloc(2048);
-    const error = await readNodeBody(req, 1024).catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024, consumedMessage: EXPRESS_CONSUMED }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code]).toEqual([413, 'body_too_large']);
   });
 
@@ -270,7 +270,7 @@ describe('readNodeBody()', () => {
     const { req } = fakeRequest([payload], {});
     req.body = { parsed: true };
     req._body = true;
-    const error = await readNodeBody(req, 1024, 'Register the plugin in its own context.').catch((e: unknown) => e);
+    const error = await readNodeBody(req, { limits: 1024, consumedMessage: 'Register the plugin in its own context.' }).catch((e: unknown) => e);
     expect(isWebhookError(error) && [error.status, error.code, error.message]).toEqual([500, 'misconfigured', 'Register the plugin in its own context.']);
   });
 
@@ -283,5 +283,37 @@ describe('readNodeBody()', () => {
     const answer = await send({ headers: { 'x-prepare': 'skipped-by-parser' }, chunks: [payload] });
     expect(answer.status).toBe(200);
     expect(bytesOf(answer).equals(payload)).toBe(true);
+  });
+});
+
+describe('readNodeBody() cleanup', () => {
+  const EVENTS = ['data', 'end', 'close', 'aborted', 'error', 'readable'] as const;
+  const listeners = (req: NodeBodyRequest): number[] => EVENTS.map((event) => req.listenerCount(event));
+  const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+  const limits = { maxBytes: 64 * 1024, timeoutMs: 60_000, idleTimeoutMs: 30_000 } as const;
+  const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+
+  it.each([
+    ['a plain body, read', [payload], {}, undefined],
+    ['a gzip body, read', [gzipSync(payload)], { 'content-encoding': 'gzip' }, undefined],
+    ['a chunked body over the limit', slices(Buffer.alloc(128 * 1024), 1024), {}, 'body_too_large'],
+    ['a gzip bomb (ratio)', slices(bomb, 512), { 'content-encoding': 'gzip' }, 'body_too_large'],
+    ['a corrupt gzip body', [Buffer.from('not gzip at all')], { 'content-encoding': 'gzip' }, 'invalid_body'],
+  ] as const)('%s → leaves no listener and no timer behind', async (_name, chunks, headers, code) => {
+    const { BodyBudget } = await import('../../../src/core/body-budget.js');
+    const budget = new BodyBudget(64 * 1024 * 1024);
+    const { req } = fakeRequest([...chunks], { ...headers });
+    const before = listeners(req);
+    const timersBefore = timers();
+    const ticket = budget.open();
+    const outcome = await readNodeBody(req, { limits: { ...limits, ticket }, consumedMessage: EXPRESS_CONSUMED }).then(
+      () => undefined,
+      (error: unknown) => (isWebhookError(error) ? error.code : String(error)),
+    );
+    expect(outcome).toBe(code);
+    expect(listeners(req)).toEqual(before);
+    expect(timers()).toBe(timersBefore);
+    ticket.release(); // the receiver's part once it has answered: everything taken comes back
+    expect(budget.inUse).toBe(0);
   });
 });
