@@ -6,7 +6,7 @@
  */
 export { createReceiver } from './receiver/create-receiver.js';
 export { reply, type Reply, type ReplyOptions } from './receiver/reply.js';
-export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
+export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, SchemaOutput, UnhandledPolicy, HandlerErrorPolicy } from './receiver/types.js';
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
 export { providers } from './providers/index.js';
 export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';
@@ -31,3 +31,6 @@ export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export type { DedupeStore, ClaimResult } from './stores/types.js';
 export { ed25519Backend, setEd25519Backend, type Ed25519Backend } from './crypto/ed25519.js';
 export type { SecretFormat, SecretInput } from './crypto/keys.js';
+export type { Logger, LogFields } from './receiver/logger.js';
+export type { DeliveryEvent, DeliveryListener, DeliveryOutcome, DeliveryStage } from './telemetry/delivery-event.js';
+export type { OpenTelemetryOptions } from './telemetry/instruments.js';

@@ -7,6 +7,7 @@ import { Lifecycle } from './lifecycle.js';
 import { PIPELINE } from './pipeline.js';
 import { asWebhookError, createPipeline } from './receive.js';
 import { Router } from './router.js';
+import { Telemetry } from '../telemetry/telemetry.js';
 import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
 
 /**
@@ -26,6 +27,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
   const router = new Router();
   const pipeline = createPipeline(resolved, router);
   const lifecycle = new Lifecycle();
+  const telemetry = new Telemetry(resolved.provider.name, resolved.logger, resolved.openTelemetry);
 
   const receiver: Receiver<E> = {
     on(type, handler) {
@@ -40,6 +42,10 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       router.onError(handler);
       return receiver;
     },
+    onDelivery(listener) {
+      telemetry.onDelivery(listener);
+      return receiver;
+    },
     // pipeline.receive answers every failure itself and never rejects.
     receive(input) {
       try {
@@ -48,7 +54,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       } catch (error) {
         return Promise.resolve(receiver.fail(error));
       }
-      return lifecycle.run(() => pipeline.receive(input), (refusal) => receiver.fail(refusal));
+      return lifecycle.run(() => telemetry.run(input, pipeline.receive), (refusal) => receiver.fail(refusal));
     },
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
@@ -57,7 +63,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
     fail(error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError);
-      return errorResult(webhookError);
+      return telemetry.refused(errorResult(webhookError), webhookError);
     },
   };
   // Not enumerable and not in the type: only hookguard's own hand-off (`hookguard/queue`) reaches it.

@@ -3,7 +3,9 @@ import { WebhookError } from '../core/errors.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { Provider } from '../providers/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
-import type { EventSchemas, UnhandledPolicy } from './types.js';
+import type { OpenTelemetryOptions } from '../telemetry/instruments.js';
+import { resolveLogger, type Logger } from './logger.js';
+import type { EventSchemas, HandlerErrorPolicy, UnhandledPolicy } from './types.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Longer than any major sender waits for an answer (GitHub 10 s, Stripe 20 s, Svix 15 s): only a hung handler meets it. */
@@ -67,6 +69,18 @@ const RULES: Record<string, OptionRule> = {
     valid: (value) => value instanceof BodyBudget,
     fix: 'must be a budget made by createBodyBudget({ maxBytes })',
   },
+  logger: {
+    valid: (value) => value === false || (isObject(value) && hasFunctions(value, 'debug', 'info', 'warn', 'error')),
+    fix: 'must be a logger with debug, info, warn and error methods (console, pino, winston) or false to log nothing',
+  },
+  openTelemetry: {
+    valid: (value) => value === false || (isObject(value) && Object.keys(value).every((key) => key === 'tracerProvider' || key === 'meterProvider')),
+    fix: 'must be false (no spans or metrics) or { tracerProvider?, meterProvider? } to use providers other than the global ones',
+  },
+  onHandlerError: {
+    valid: (value) => value === 'retry' || value === 'acknowledge',
+    fix: "must be 'retry' (answer 500 and release the id) or 'acknowledge' (answer 200 and keep it)",
+  },
 };
 
 export interface ResolvedOptions {
@@ -87,6 +101,10 @@ export interface ResolvedOptions {
   bodyIdleTimeoutMs: number | false;
   /** Bytes buffered and inflated across all requests in flight; past it, 503 `overloaded`. */
   bodyBudget: BodyBudget;
+  logger: Logger;
+  /** false: no spans or metrics even where `@opentelemetry/api` is installed. */
+  openTelemetry: OpenTelemetryOptions | false;
+  onHandlerError: HandlerErrorPolicy;
 }
 
 interface CheckedOptions {
@@ -101,6 +119,9 @@ interface CheckedOptions {
   bodyTimeoutMs?: number | false;
   bodyIdleTimeoutMs?: number | false;
   bodyBudget?: BodyBudget;
+  logger?: Logger | false;
+  openTelemetry?: OpenTelemetryOptions | false;
+  onHandlerError?: HandlerErrorPolicy;
 }
 
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
@@ -124,6 +145,9 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     bodyTimeoutMs: value.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     bodyIdleTimeoutMs: value.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
     bodyBudget,
+    logger: resolveLogger(value.logger),
+    openTelemetry: value.openTelemetry ?? {},
+    onHandlerError: value.onHandlerError ?? 'retry',
   };
 }
 

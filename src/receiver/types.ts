@@ -4,6 +4,9 @@ import type { DeliveryInput, ReceiveResult } from '../core/types.js';
 import type { Provider } from '../providers/types.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import type { Logger } from './logger.js';
+import type { OpenTelemetryOptions } from '../telemetry/instruments.js';
+import type { DeliveryListener } from '../telemetry/delivery-event.js';
 
 /** Event type → schema of its payload (zod 4, valibot, arktype: any Standard Schema v1). */
 export type EventSchemas = Record<string, StandardSchemaV1>;
@@ -56,6 +59,11 @@ export interface Delivery<Type extends string = string, Payload = unknown> {
   readonly rawBody: Uint8Array;
   /** The provider's name (`stripe`, `github`, …). */
   readonly provider: string;
+  /**
+   * The receiver's `logger` bound to this delivery (`child({ provider, id, type })` where the
+   * logger has `child`); silent unless a `logger` was given.
+   */
+  readonly log: Logger;
 }
 
 /** A handler answers with `reply(…)`; a plain return value is the reply only where the sender expects one (Discord interactions, Slack commands and interactivity). */
@@ -64,6 +72,9 @@ export type Handler<Type extends string = string, Payload = unknown> = (delivery
 export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;
 
 export type UnhandledPolicy = 'ignore' | 'reject';
+
+/** What a failed handler answers: 500 and the id released (`retry`), or 200 and the id kept (`acknowledge`). */
+export type HandlerErrorPolicy = 'retry' | 'acknowledge';
 
 export interface ReceiverOptions<E extends EventSchemas | undefined = undefined> {
   provider: Provider;
@@ -106,6 +117,27 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined>
    * instead of being read. Share one `createBodyBudget({ maxBytes })` between receivers, or size it.
    */
   bodyBudget?: BodyBudget;
+  /**
+   * Where hookguard logs (console, pino, winston: `debug/info/warn/error(message, fields)`), and
+   * what handlers get as `delivery.log` (the logger's `child` when it has one). Default: silent
+   * but for misconfiguration warnings, to `console.warn`; `false`: nothing. No line ever holds a
+   * secret, a key or an expected signature.
+   */
+  logger?: Logger | false;
+  /**
+   * A span per delivery and the `hookguard.deliveries` / `hookguard.delivery.duration` metrics,
+   * through `@opentelemetry/api` when it is installed (an optional peer) and the application
+   * registered providers. `false` turns them off; `{ tracerProvider, meterProvider }` uses
+   * these rather than the global ones.
+   */
+  openTelemetry?: OpenTelemetryOptions | false;
+  /**
+   * A handler that throws or rejects: `'retry'` (default) answers 500 `handler_failed` and
+   * releases the id, so the sender's retry runs it again; `'acknowledge'` answers 200, keeps the
+   * id done and reports the failure (`onDelivery`, `onError`, span status, log) — for teams that
+   * retry on their side or send failures to a dead-letter store. `handler_timeout` stays 503.
+   */
+  onHandlerError?: HandlerErrorPolicy;
 }
 
 export interface CloseOptions {
@@ -125,6 +157,15 @@ export interface Receiver<E extends EventSchemas | undefined = undefined> {
   onAny(handler: Handler<string, unknown>): this;
   /** Observes every refusal and handler failure; it never changes the answer. */
   onError(handler: ErrorHandler): this;
+  /**
+   * Observes every delivery once it is answered — handled, duplicate, ignored, refused (a bad
+   * signature included) — with its provider, type, id, outcome, status and stage timings.
+   * It never changes the answer.
+   *
+   * @example
+   * receiver.onDelivery(({ provider, outcome, durationMs }) => metrics.observe(provider, outcome, durationMs));
+   */
+  onDelivery(listener: DeliveryListener): this;
   /** The whole pipeline, no HTTP: method → verify → handshake → parse → validate → dedupe → route. */
   receive(input: DeliveryInput): Promise<ReceiveResult>;
   /** The body limit adapters enforce while reading (bytes, decoded size included). */
