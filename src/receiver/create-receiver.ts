@@ -8,6 +8,8 @@ import { PIPELINE } from './pipeline.js';
 import { asWebhookError, createPipeline } from './receive.js';
 import { Router } from './router.js';
 import { Telemetry } from '../telemetry/telemetry.js';
+import { isTenantProvider } from '../providers/per-tenant.js';
+import { tenantReceive } from './tenant-receive.js';
 import type { EventSchemas, Receiver, ReceiverOptions } from './types.js';
 
 /**
@@ -27,6 +29,8 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
   const router = new Router();
   const pipeline = createPipeline(resolved, router);
   const lifecycle = new Lifecycle();
+  const tenants = isTenantProvider(resolved.provider);
+  const receiveOne = tenants ? tenantReceive(resolved, router, resolved.provider as never) : pipeline.receive;
   const telemetry = new Telemetry(resolved.provider.name, resolved.logger, resolved.openTelemetry);
 
   const receiver: Receiver<E> = {
@@ -54,7 +58,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       } catch (error) {
         return Promise.resolve(receiver.fail(error));
       }
-      return lifecycle.run(() => telemetry.run(input, pipeline.receive), (refusal) => receiver.fail(refusal));
+      return lifecycle.run(() => telemetry.run(input, receiveOne), (refusal) => receiver.fail(refusal));
     },
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
@@ -67,6 +71,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
     },
   };
   // Not enumerable and not in the type: only hookguard's own hand-off (`hookguard/queue`) reaches it.
-  Object.defineProperty(receiver, PIPELINE, { value: pipeline });
+  // Not for per-tenant secrets yet: a queued job would need its tenant's namespace and secrets.
+  if (!tenants) Object.defineProperty(receiver, PIPELINE, { value: pipeline });
   return receiver;
 }

@@ -105,6 +105,8 @@ export interface ResolvedOptions {
   /** false: no spans or metrics even where `@opentelemetry/api` is installed. */
   openTelemetry: OpenTelemetryOptions | false;
   onHandlerError: HandlerErrorPolicy;
+  /** Set on the pipeline built for one tenant of a `perTenant` provider. */
+  tenant?: string;
 }
 
 interface CheckedOptions {

@@ -241,7 +241,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
   ): MaybePromise<PreparedDelivery> {
     const type = parsed.type ?? '';
     const base: DeliveryBase = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name, headers: new LazyHeaders(verified.headers),
-      log: deliveryLogger(options.logger, { provider: provider.name, id: parsed.id, type }) }; // #17 delivery.log
+      log: deliveryLogger(options.logger, { provider: provider.name, id: parsed.id, type, tenant: options.tenant }), tenant: options.tenant }; // #17 delivery.log, tenant
     const main = createDelivery(base, type, mainPayload);
     for (const registration of registrations) {
       if (registration.type !== undefined && registration.type !== type) return withParentViews(registrations, parsed, verified, base, main, mainSchema);

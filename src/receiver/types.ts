@@ -64,6 +64,8 @@ export interface Delivery<Type extends string = string, Payload = unknown> {
    * logger has `child`); silent unless a `logger` was given.
    */
   readonly log: Logger;
+  /** The tenant whose secrets verified this delivery, with a `perTenant` provider. */
+  readonly tenant?: string;
 }
 
 /** A handler answers with `reply(…)`; a plain return value is the reply only where the sender expects one (Discord interactions, Slack commands and interactivity). */

@@ -10,6 +10,8 @@ import type { DeliveryStage } from './delivery-event.js';
 export interface DeliveryTrace {
   /** The delivery enters `stage` (the previous stage ends); `parsed` once its id and type are known. */
   stage(stage: DeliveryStage, parsed?: { id?: string | undefined; type?: string | undefined }): void;
+  /** The tenant whose secrets verify the delivery (`perTenant` providers). */
+  tenant(tenant: string): void;
   /** A failure that is answered as success (`onHandlerError: 'acknowledge'`). */
   fail(error: WebhookError): void;
   /** The delivery is answered: reports it and hands the result back. */
@@ -19,6 +21,7 @@ export interface DeliveryTrace {
 /** Nothing observes deliveries. */
 export const NO_TRACE: DeliveryTrace = {
   stage() {},
+  tenant() {},
   fail() {},
   end: (result) => result,
 };

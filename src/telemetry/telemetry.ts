@@ -29,6 +29,7 @@ export class Telemetry {
   ) {
     this.warnOnly = {
       stage() {},
+      tenant() {},
       fail: (error) => this.warnIfMisconfigured(error),
       end: (result, error) => {
         if (error !== undefined) this.warnIfMisconfigured(error);
@@ -125,6 +126,7 @@ class LiveTrace implements DeliveryTrace {
   private id: string | undefined;
   private type: string | undefined;
   private failure: WebhookError | undefined;
+  private tenantName: string | undefined;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -145,6 +147,10 @@ class LiveTrace implements DeliveryTrace {
     this.failure = error;
   }
 
+  tenant(tenant: string): void {
+    this.tenantName = tenant;
+  }
+
   end(result: ReceiveResult, error: WebhookError | undefined = this.failure): ReceiveResult {
     this.close();
     const event: DeliveryEvent = {
@@ -157,6 +163,7 @@ class LiveTrace implements DeliveryTrace {
       stages: this.stages,
     };
     if (error !== undefined) event.error = error;
+    if (this.tenantName !== undefined) event.tenant = this.tenantName;
     this.telemetry.report(event, this.span);
     return result;
   }
