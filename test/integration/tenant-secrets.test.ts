@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expressMiddleware } from '../../src/adapters/express.js';
 import { createReceiver, perTenant, providers, verifyWebhookAsync, type DeliveryEvent, type Provider } from '../../src/index.js';
 import { signRequest } from '../../src/testing/index.js';
+import { queueReceiver } from '../../src/queue/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { listen, type Listening } from '../helpers/server.js';
 
@@ -151,5 +152,10 @@ describe('perTenant() in-process', () => {
     await expect(verifyWebhookAsync(provider, { ...signed, tenant: 'acme' })).resolves.toMatchObject({ id: 'evt_v', type: 'invoice.paid' });
     await expect(verifyWebhookAsync(provider, { ...signed, tenant: 'nobody' })).rejects.toMatchObject({ code: 'unknown_tenant', status: 401 });
     await expect(verifyWebhookAsync(provider, { ...signed, tenant: 'down' })).rejects.toMatchObject({ code: 'secret_unavailable', status: 503 });
+  });
+
+  it('queueReceiver() refuses a perTenant receiver at start-up with misconfigured, saying why (#17)', () => {
+    const receiver = createReceiver({ provider: perTenant({ name: 'x', tenant: () => 'a', secrets: () => 's', provider: (secret) => providers.standardWebhooks({ secret: String(secret) }) }), openTelemetry: false });
+    expect(() => queueReceiver(receiver, { queue: { add: async () => ({}) } as never })).toThrow(/perTenant\(\) secrets cannot hand deliveries to a queue/);
   });
 });
