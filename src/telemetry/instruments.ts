@@ -39,16 +39,25 @@ export interface DeliverySpan {
 /** One receiver's tracer, counter and histogram. */
 export class Instruments {
   private readonly tracer: Tracer;
-  private readonly deliveries: Counter;
-  private readonly duration: Histogram;
+  private deliveries!: Counter;
+  private duration!: Histogram;
+  /** The meter provider the instruments come from: the global one may be registered after the receiver is made. */
+  private meterProvider: unknown;
 
   constructor(
     readonly api: OtelModule,
-    options: OpenTelemetryOptions,
+    private readonly options: OpenTelemetryOptions,
   ) {
     const tracerProvider = (options.tracerProvider ?? api.trace.getTracerProvider()) as ReturnType<OtelModule['trace']['getTracerProvider']>;
-    const meterProvider = (options.meterProvider ?? api.metrics.getMeterProvider()) as ReturnType<OtelModule['metrics']['getMeterProvider']>;
     this.tracer = tracerProvider.getTracer(OTEL_NAMES.scope);
+    this.instrument();
+  }
+
+  /** (Re)makes the counter and histogram when the meter provider is not the one they came from. */
+  private instrument(): void {
+    const meterProvider = (this.options.meterProvider ?? this.api.metrics.getMeterProvider()) as ReturnType<OtelModule['metrics']['getMeterProvider']>;
+    if (meterProvider === this.meterProvider) return;
+    this.meterProvider = meterProvider;
     const meter = meterProvider.getMeter(OTEL_NAMES.scope);
     this.deliveries = meter.createCounter(OTEL_NAMES.deliveries, { description: 'Webhook deliveries received, by provider, event type and outcome.', unit: '{delivery}' });
     this.duration = meter.createHistogram(OTEL_NAMES.duration, {
@@ -78,6 +87,7 @@ export class Instruments {
     const attributes: Attributes = { [OTEL_NAMES.provider]: event.provider, [OTEL_NAMES.outcome]: event.outcome };
     if (event.type !== undefined) attributes[OTEL_NAMES.type] = event.type;
     if (event.tenant !== undefined) attributes[OTEL_NAMES.tenant] = event.tenant;
+    this.instrument();
     this.deliveries.add(1, attributes);
     this.duration.record(event.durationMs / 1000, attributes);
     if (span === undefined) return;
