@@ -4,7 +4,7 @@ import { DEFAULT_LOGGER, SILENT, type LogFields, type Logger } from '../receiver
 import type { DeliveryEvent, DeliveryListener, DeliveryOutcome, DeliveryStage } from './delivery-event.js';
 import { NO_TRACE, type DeliveryTrace } from './delivery-trace.js';
 import { Instruments, type DeliverySpan, type OpenTelemetryOptions } from './instruments.js';
-import { loadOtel, otelLoaded } from './otel.js';
+import { otelLoaded } from './otel.js';
 
 const DUPLICATE_BODY = JSON.stringify({ ok: true, duplicate: true });
 const IGNORED_BODY = JSON.stringify({ ok: true, ignored: true });
@@ -38,15 +38,7 @@ export class Telemetry {
     };
     if (openTelemetry === false) return;
     const api = otelLoaded();
-    if (api !== undefined) {
-      this.instruments = new Instruments(api, openTelemetry);
-      return;
-    }
-    // Not awaited by deliveries (an import must never delay or reorder an answer): the few that
-    // arrive while the api loads, in the first milliseconds after start-up, go untraced.
-    void loadOtel().then((loaded) => {
-      if (loaded !== undefined) this.instruments ??= new Instruments(loaded, openTelemetry);
-    });
+    if (api !== undefined) this.instruments = new Instruments(api, openTelemetry);
   }
 
   onDelivery(listener: DeliveryListener): void {
@@ -86,8 +78,12 @@ export class Telemetry {
         // Listeners only observe.
       }
     }
-    this.instruments?.finish(span?.span, event);
-    this.log(event);
+    try {
+      this.instruments?.finish(span?.span, event);
+      this.log(event);
+    } catch {
+      // Observing must never change the answer: a throwing logger or exporter is ignored.
+    }
   }
 
   stageEvent(span: DeliverySpan | undefined, stage: DeliveryStage): void {

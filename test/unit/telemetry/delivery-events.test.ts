@@ -82,3 +82,15 @@ describe('receiver.onDelivery()', () => {
     expect(events).toHaveLength(1);
   });
 });
+
+describe('observers that throw', () => {
+  it('a logger whose methods throw changes nothing: 200, and the refusal is still 401 (#17)', async () => {
+    const boom = () => {
+      throw new Error('logger down');
+    };
+    const receiver = createReceiver({ provider: swh, openTelemetry: false, logger: { debug: boom, info: boom, warn: boom, error: boom } });
+    receiver.on('invoice.paid', () => {});
+    expect((await deliver(receiver, paid, { id: 'msg_logger_throws' })).status).toBe(200);
+    expect((await receiver.receive({ method: 'POST', headers: { 'webhook-id': 'm', 'webhook-timestamp': String(NOW), 'webhook-signature': 'v1,AAAA' }, body: '{}', now: NOW })).status).toBe(401);
+  });
+});
