@@ -6,13 +6,14 @@
  */
 export { createReceiver } from './receiver/create-receiver.js';
 export { reply, type Reply, type ReplyOptions } from './receiver/reply.js';
-export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, AnyPayload, AnyProviderTypes, SchemaOutput, UnhandledPolicy } from './receiver/types.js';
+export type { Receiver, ReceiverOptions, CloseOptions, Delivery, Handler, ErrorHandler, EventSchemas, EventType, PayloadOf, AnyPayload, AnyProviderTypes, SchemaOutput, UnhandledPolicy, HandlerErrorPolicy } from './receiver/types.js';
 export type { StandardSchemaV1 } from './receiver/standard-schema.js';
 export type { Logger, LogFields } from './receiver/logger.js';
 export type { KnownEvents } from './catalogs/names/known-events.js';
 export type { GitHubEvents, StripeEvents, SlackEvents, SlackEventCallback, SlackSlashCommand, SlackInteraction, SlackViewInteraction, SlackBlockActions, DiscordEvents, ClerkEvents } from './catalogs/index.js';
 export { providers } from './providers/index.js';
-export { verifyWebhook, type VerifiedWebhook } from './providers/verify-webhook.js';
+export { verifyWebhook, verifyWebhookAsync, type VerifiedWebhook } from './providers/verify-webhook.js';
+export { perTenant, type PerTenantOptions, type TenantProvider, type TenantRequest, type TenantSecrets } from './providers/per-tenant.js';
 export { defineProvider, signedBodyOnly, type ProviderSpec, type SignedContent, type SignedContentContext, type Locator } from './providers/define-provider.js';
 export { hmacCheck, ed25519Check, ecdsaCheck, type SignatureCheck } from './providers/signature-check.js';
 export { prefixedSignature, versionedSignatureList, keyValueSignatureList, MAX_SIGNATURES, type SignatureHeaderFormat, type SignatureEntry } from './providers/signature-header.js';
@@ -34,3 +35,5 @@ export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores
 export type { DedupeStore, ClaimResult } from './stores/types.js';
 export { ed25519Backend, setEd25519Backend, type Ed25519Backend } from './crypto/ed25519.js';
 export type { SecretFormat, SecretInput } from './crypto/keys.js';
+export type { DeliveryEvent, DeliveryListener, DeliveryOutcome, DeliveryStage } from './telemetry/delivery-event.js';
+export type { OpenTelemetryOptions } from './telemetry/instruments.js';

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   signature_mismatch: 401,
   timestamp_too_old: 401,
   timestamp_in_future: 401,
+  unknown_tenant: 401,
   method_not_allowed: 405,
   body_timeout: 408,
   in_flight: 409,
@@ -21,6 +22,7 @@ export const ERROR_STATUS = {
   handler_timeout: 503,
   shutting_down: 503,
   overloaded: 503,
+  secret_unavailable: 503,
 } as const;
 
 export type WebhookErrorCode = keyof typeof ERROR_STATUS;

@@ -34,6 +34,8 @@ export interface DeliveryInput {
   headers: HeadersLike;
   /** The exact bytes, or (adapters) a `BodySource` read after the header checks. */
   body: BodyLike | BodySource;
+  /** The tenant, where the caller knows it (a `perTenant` provider's `tenant` function reads it). */
+  tenant?: string;
   /** Current time in unix seconds; defaults to the clock. Tests inject it. */
   now?: number;
 }

@@ -138,6 +138,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
         receiver.onError(handler);
         return logged;
       },
+      onDelivery(listener) {
+        receiver.onDelivery(listener);
+        return logged;
+      },
       receive,
       close: (closeOptions) => receiver.close(closeOptions),
       maxBodyBytes: receiver.maxBodyBytes,

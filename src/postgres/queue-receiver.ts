@@ -103,6 +103,10 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
       receiver.onError(handler);
       return queued;
     },
+    onDelivery(listener) {
+      receiver.onDelivery(listener);
+      return queued;
+    },
     receive: (input) => lifecycle.run(() => receive(input).catch((error: unknown) => receiver.fail(error)), (refusal) => receiver.fail(refusal)),
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: receiver.maxBodyBytes,

@@ -3,6 +3,7 @@ import { requireRawBody } from '../core/raw-body-input.js';
 import type { HeadersLike } from '../core/types.js';
 import type { VerifyInput, Provider } from './types.js';
 import { isUnsignedProbe } from './unsigned-probe.js';
+import { isTenantProvider, TenantProviders, type TenantProvider } from './per-tenant.js';
 
 export interface VerifiedWebhook<Payload = unknown> {
   id: string | undefined;
@@ -39,4 +40,24 @@ export function verifyWebhook<Payload = unknown>(provider: Provider, input: Veri
     rawBody: verified.rawBody,
     headers: verified.headers,
   };
+}
+
+const tenantCaches = new WeakMap<TenantProvider, TenantProviders>();
+
+/**
+ * `verifyWebhook` for a provider whose secrets may be looked up per request (`perTenant`):
+ * resolves the tenant's provider (cached per `perTenant` provider, bounded like a receiver's),
+ * then verifies. Throws `unknown_tenant` (401) or `secret_unavailable` (503) besides the usual.
+ * Any other provider verifies exactly as `verifyWebhook` does.
+ *
+ * @example
+ * const event = await verifyWebhookAsync(tenantProvider, { url: req.originalUrl, headers: req.headers, body: req.body });
+ */
+export async function verifyWebhookAsync<Payload = unknown>(provider: Provider, input: VerifyInput): Promise<VerifiedWebhook<Payload>> {
+  if (!isTenantProvider(provider)) return verifyWebhook<Payload>(provider, input);
+  requireRawBody(input, 'verifyWebhookAsync()');
+  let tenants = tenantCaches.get(provider);
+  if (tenants === undefined) tenantCaches.set(provider, (tenants = new TenantProviders(provider)));
+  const built = await tenants.providerFor(tenants.tenantOf(input));
+  return verifyWebhook<Payload>(built, input);
 }

@@ -94,6 +94,10 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
       receiver.onError(handler);
       return queued;
     },
+    onDelivery(listener) {
+      receiver.onDelivery(listener);
+      return queued;
+    },
     // After close(), new deliveries answer 503 shutting_down; adds already under way finish.
     receive: (input) => lifecycle.run(() => receive(input).catch((error: unknown) => receiver.fail(error)), (refusal) => receiver.fail(refusal)),
     close: (closeOptions) => lifecycle.close(closeOptions),

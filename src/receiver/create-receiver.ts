@@ -10,6 +10,9 @@ import { Router } from './router.js';
 import { createNameCheck } from './name-check.js';
 import type { Provider, ProviderTypes } from '../providers/types.js';
 import type { EventSchemas, Handler, Receiver, ReceiverOptions } from './types.js';
+import { Telemetry } from '../telemetry/telemetry.js';
+import { isTenantProvider } from '../providers/per-tenant.js';
+import { tenantReceive } from './tenant-receive.js';
 
 /**
  * Builds the whole pipeline once: options are checked here (a wrong one throws `misconfigured`
@@ -29,6 +32,9 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
   const pipeline = createPipeline(resolved, router);
   const lifecycle = new Lifecycle();
   const checkName = createNameCheck(resolved.provider.name, resolved.knownEvents, resolved.events, resolved.logger);
+  const tenants = isTenantProvider(resolved.provider);
+  const receiveOne = tenants ? tenantReceive(resolved, router, resolved.provider as never) : pipeline.receive;
+  const telemetry = new Telemetry(resolved.provider.name, resolved.logger, resolved.openTelemetry);
 
   const receiver: Receiver<E, T> = {
     on(type, handler) {
@@ -44,6 +50,10 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       router.onError(handler);
       return receiver;
     },
+    onDelivery(listener) {
+      telemetry.onDelivery(listener);
+      return receiver;
+    },
     // pipeline.receive answers every failure itself and never rejects.
     receive(input) {
       try {
@@ -52,7 +62,7 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
       } catch (error) {
         return Promise.resolve(receiver.fail(error));
       }
-      return lifecycle.run(() => pipeline.receive(input), (refusal) => receiver.fail(refusal));
+      return lifecycle.run(() => telemetry.run(input, receiveOne), (refusal) => receiver.fail(refusal));
     },
     close: (closeOptions) => lifecycle.close(closeOptions),
     maxBodyBytes: resolved.maxBodyBytes,
@@ -61,10 +71,11 @@ export function createReceiver<const E extends EventSchemas | undefined = undefi
     fail(error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError);
-      return errorResult(webhookError);
+      return telemetry.refused(errorResult(webhookError), webhookError);
     },
   };
   // Not enumerable and not in the type: only hookguard's own hand-off (`hookguard/queue`) reaches it.
-  Object.defineProperty(receiver, PIPELINE, { value: pipeline });
+  // Not for per-tenant secrets yet: a queued job would need its tenant's namespace and secrets.
+  if (!tenants) Object.defineProperty(receiver, PIPELINE, { value: pipeline });
   return receiver;
 }

@@ -1,5 +1,6 @@
 import { normalizeHeaders } from '../core/headers.js';
 import type { HeadersLike } from '../core/types.js';
+import type { Logger } from './logger.js';
 import type { Delivery } from './types.js';
 
 /**
@@ -23,6 +24,8 @@ export interface DeliveryBase {
   rawBody: Uint8Array;
   provider: string;
   headers: LazyHeaders;
+  log: Logger;
+  tenant: string | undefined;
 }
 
 const HEADERS = Symbol('hookguard.headers');
@@ -41,7 +44,7 @@ const HEADERS_PROPERTY: PropertyDescriptor = { get: readHeaders, enumerable: tru
  * getter, so `{ ...delivery }` and `JSON.stringify(delivery)` keep the headers.
  */
 export function createDelivery(base: DeliveryBase, type: string, payload: unknown): Delivery {
-  const delivery = { id: base.id, timestamp: base.timestamp, rawBody: base.rawBody, provider: base.provider, type, payload };
+  const delivery = { id: base.id, timestamp: base.timestamp, rawBody: base.rawBody, provider: base.provider, type, payload, log: base.log, ...(base.tenant === undefined ? {} : { tenant: base.tenant }) };
   (delivery as typeof delivery & { [HEADERS]: LazyHeaders })[HEADERS] = base.headers;
   Object.defineProperty(delivery, 'headers', HEADERS_PROPERTY);
   return delivery as typeof delivery & Pick<Delivery, 'headers'>;

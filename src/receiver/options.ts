@@ -3,9 +3,10 @@ import { WebhookError } from '../core/errors.js';
 import type { DedupeStore } from '../stores/types.js';
 import type { Provider } from '../providers/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
-import type { EventSchemas, UnhandledPolicy } from './types.js';
+import type { EventSchemas, HandlerErrorPolicy, UnhandledPolicy } from './types.js';
 import type { KnownEvents } from '../catalogs/names/known-events.js';
 import { resolveLogger, type Logger } from './logger.js';
+import type { OpenTelemetryOptions } from '../telemetry/instruments.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Longer than any major sender waits for an answer (GitHub 10 s, Stripe 20 s, Svix 15 s): only a hung handler meets it. */
@@ -77,6 +78,14 @@ const RULES: Record<string, OptionRule> = {
     valid: (value) => isObject(value) && hasFunctions(value, 'has'),
     fix: "must have a has(name) method: a Set<string>, or a list from 'hookguard/catalogs' (githubEventNames, …)",
   },
+  openTelemetry: {
+    valid: (value) => value === false || (isObject(value) && Object.keys(value).every((key) => key === 'tracerProvider' || key === 'meterProvider')),
+    fix: 'must be false (no spans or metrics) or { tracerProvider?, meterProvider? } to use providers other than the global ones',
+  },
+  onHandlerError: {
+    valid: (value) => value === 'retry' || value === 'acknowledge',
+    fix: "must be 'retry' (answer 500 and release the id) or 'acknowledge' (answer 200 and keep it)",
+  },
 };
 
 export interface ResolvedOptions {
@@ -101,6 +110,11 @@ export interface ResolvedOptions {
   logger: Logger;
   /** The names `on()` checks against, when given. */
   knownEvents: KnownEvents | undefined;
+  /** false: no spans or metrics even where `@opentelemetry/api` is installed. */
+  openTelemetry: OpenTelemetryOptions | false;
+  onHandlerError: HandlerErrorPolicy;
+  /** Set on the pipeline built for one tenant of a `perTenant` provider. */
+  tenant?: string;
 }
 
 interface CheckedOptions {
@@ -117,6 +131,8 @@ interface CheckedOptions {
   bodyBudget?: BodyBudget;
   logger?: Logger | false;
   knownEvents?: KnownEvents;
+  openTelemetry?: OpenTelemetryOptions | false;
+  onHandlerError?: HandlerErrorPolicy;
 }
 
 /** Validates options at start-up; the first problem throws `misconfigured` naming the option. */
@@ -142,6 +158,8 @@ export function parseOptions(options: unknown, defaultStore: () => DedupeStore):
     bodyBudget,
     logger: resolveLogger(value.logger),
     knownEvents: value.knownEvents,
+    openTelemetry: value.openTelemetry ?? {},
+    onHandlerError: value.onHandlerError ?? 'retry',
   };
 }
 

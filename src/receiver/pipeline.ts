@@ -1,5 +1,7 @@
 import { WebhookError } from '../core/errors.js';
 import type { Pipeline } from './receive.js';
+import { isTenantProvider } from '../providers/per-tenant.js';
+import type { Provider } from '../providers/types.js';
 
 /**
  * Where a receiver keeps its pipeline's parts (`prepare`, `dispatch`) for hookguard's own
@@ -12,6 +14,9 @@ export const PIPELINE: unique symbol = Symbol.for('hookguard.pipeline');
 export function pipelineOf(receiver: unknown, caller: string): Pipeline {
   const pipeline = typeof receiver === 'object' && receiver !== null ? (receiver as { [PIPELINE]?: Pipeline })[PIPELINE] : undefined;
   if (pipeline === undefined) {
+    if (typeof receiver === 'object' && receiver !== null && isTenantProvider((receiver as { provider: Provider }).provider ?? {})) {
+      throw new WebhookError('misconfigured', `${caller}: a receiver with perTenant() secrets cannot hand deliveries to a queue yet; use it without the queue.`);
+    }
     throw new WebhookError('misconfigured', `${caller}: pass a receiver made by createReceiver() from 'hookguard'.`);
   }
   return pipeline;

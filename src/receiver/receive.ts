@@ -16,6 +16,9 @@ import type { Delivery } from './types.js';
 import { hasBodySource, readBodySource, type SourcedInput } from './read-body.js';
 import { validatePayload } from './validate.js';
 import { createIgnoredLog } from './ignored-log.js';
+import { NO_TRACE, type DeliveryTrace } from '../telemetry/delivery-trace.js'; // #17 telemetry
+import { acknowledgedFailure } from './failure-policy.js'; // #17 onHandlerError
+import { deliveryLogger } from './logger.js'; // #17 delivery.log
 
 // Answers are built per delivery from these, never shared: callers and adapters (Lambda hands
 // `headers` on as is) may add a header, and one request's answer must never leak into another's.
@@ -36,7 +39,7 @@ export interface PreparedDelivery {
  */
 export interface Pipeline {
   /** The whole pipeline; every failure becomes a coded answer. */
-  receive(input: DeliveryInput): Promise<ReceiveResult>;
+  receive(input: DeliveryInput, trace?: DeliveryTrace): Promise<ReceiveResult>;
   /**
    * Everything before dedupe and handlers: the delivery ready to hand off, or the answer that
    * ends it here (a handshake, `ignored`). A refusal throws its `WebhookError`.
@@ -69,7 +72,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     new WebhookError('handler_timeout', `The webhook handlers did not finish within handlerTimeoutMs (${String(handlerTimeoutMs)} ms); the sender should retry.`);
 
   /** Everything before dedupe and handlers; throws a refusal. */
-  function prepareNow(input: DeliveryInput): MaybePromise<PreparedDelivery | ReceiveResult> {
+  function prepareNow(input: DeliveryInput, trace: DeliveryTrace = NO_TRACE): MaybePromise<PreparedDelivery | ReceiveResult> {
     const { method } = input;
     if (method !== undefined && method !== 'POST' && method.toUpperCase() !== 'POST') {
       throw new WebhookError('method_not_allowed', `Webhooks are delivered with POST, not ${method}.`);
@@ -78,10 +81,12 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     if (body.byteLength > maxBodyBytes) {
       throw new WebhookError('body_too_large', `The body is larger than maxBodyBytes (${maxBodyBytes} bytes).`);
     }
+    trace.stage('verify'); // #17 telemetry
     const verified = provider.verify(
       toleranceSeconds === undefined ? { ...input, body } : { ...input, body, toleranceSeconds },
     );
     const parsed = provider.parse(verified);
+    trace.stage('validate', parsed); // #17 telemetry
     return provider.handshake?.(parsed, verified) ?? route(parsed, verified);
   }
 
@@ -114,21 +119,22 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     return handledAnswer(provider, prepared.parsed, value);
   }
 
-  async function receive(input: DeliveryInput): Promise<ReceiveResult> {
+  async function receive(input: DeliveryInput, trace: DeliveryTrace = NO_TRACE): Promise<ReceiveResult> {
     let delivery: Delivery | undefined;
     try {
-      let prepared = prepareNow(input);
+      let prepared = prepareNow(input, trace);
       if (isThenable(prepared)) prepared = await prepared;
-      if (!('calls' in prepared)) return prepared;
+      if (!('calls' in prepared)) return trace.end(prepared); // #17 telemetry
       delivery = prepared.delivery;
 
       const id = store === undefined ? undefined : prepared.parsed.id;
       const key = id === undefined ? undefined : keyFor(id);
       const owner = claimOwner();
+      trace.stage('dedupe'); // #17 telemetry
       if (key !== undefined && store !== undefined) {
         let claim = storeCall(store, 'claim', key, owner);
         if (isThenable(claim)) claim = await claim;
-        if (claim === 'duplicate') return jsonResult(DUPLICATE_JSON);
+        if (claim === 'duplicate') return trace.end(jsonResult(DUPLICATE_JSON)); // #17 telemetry
         if (claim === 'in_flight') {
           throw new WebhookError('in_flight', `Delivery ${id} is being handled right now; retry later.`);
         }
@@ -139,22 +145,31 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
       }
 
       let answer: HandledAnswer;
+      trace.stage('handlers'); // #17 telemetry
       try {
         answer = await handle(prepared, delivery);
       } catch (failure) {
-        const released = key !== undefined && store !== undefined ? afterHandling(store, 'release', key, owner, delivery) : undefined;
-        if (released !== undefined) await released;
-        throw failure;
+        // #17 onHandlerError: 'acknowledge' answers 200 and keeps the id; the failure is still reported.
+        const acknowledged = acknowledgedFailure(options.onHandlerError, failure);
+        if (acknowledged !== undefined) {
+          router.report(acknowledged, delivery);
+          trace.fail(acknowledged);
+          answer = handledAnswer(provider, prepared.parsed, undefined);
+        } else {
+          const released = key !== undefined && store !== undefined ? afterHandling(store, 'release', key, owner, delivery) : undefined;
+          if (released !== undefined) await released;
+          throw failure;
+        }
       }
       // The work is done: a store failure now must not turn it into a retry (that would run it twice).
       const completed = key !== undefined && store !== undefined ? afterHandling(store, 'complete', key, owner, delivery) : undefined;
       if (completed !== undefined) await completed;
       if (answer.unsent !== undefined) router.report(answer.unsent, delivery);
-      return answer.result;
+      return trace.end(answer.result); // #17 telemetry
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError, delivery);
-      return errorResult(webhookError);
+      return trace.end(errorResult(webhookError), webhookError); // #17 telemetry
     }
   }
 
@@ -186,17 +201,18 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
   }
 
   /** A body an adapter reads on demand: header checks first, then the read under the budget, which is released once answered. */
-  async function receiveSourced(input: SourcedInput): Promise<ReceiveResult> {
+  async function receiveSourced(input: SourcedInput, trace: DeliveryTrace = NO_TRACE): Promise<ReceiveResult> {
     let read: Awaited<ReturnType<typeof readBodySource>>;
     try {
+      trace.stage('body'); // #17 telemetry
       read = await readBodySource(input, options);
     } catch (error) {
       const webhookError = asWebhookError(error);
       router.report(webhookError);
-      return errorResult(webhookError);
+      return trace.end(errorResult(webhookError), webhookError); // #17 telemetry
     }
     try {
-      return await receive(read.input);
+      return await receive(read.input, trace);
     } finally {
       read.ticket?.release();
     }
@@ -212,7 +228,7 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     }
   }
 
-  return { receive: (input) => (hasBodySource(input) ? receiveSourced(input) : receive(input)), prepare, dispatch, keyFor };
+  return { receive: (input, trace) => (hasBodySource(input) ? receiveSourced(input, trace) : receive(input, trace)), prepare, dispatch, keyFor };
 
   /**
    * Gives each handler its own view: a handler registered for `K` sees `type: K` and the output
@@ -229,7 +245,8 @@ export function createPipeline(options: ResolvedOptions, router: Router): Pipeli
     mainPayload: unknown,
   ): MaybePromise<PreparedDelivery> {
     const type = parsed.type ?? '';
-    const base: DeliveryBase = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name, headers: new LazyHeaders(verified.headers) };
+    const base: DeliveryBase = { id: parsed.id, timestamp: verified.timestamp, rawBody: verified.rawBody, provider: provider.name, headers: new LazyHeaders(verified.headers),
+      log: deliveryLogger(options.logger, { provider: provider.name, id: parsed.id, type, tenant: options.tenant }), tenant: options.tenant }; // #17 delivery.log, tenant
     const main = createDelivery(base, type, mainPayload);
     for (const registration of registrations) {
       if (registration.type !== undefined && registration.type !== type) return withParentViews(registrations, parsed, verified, base, main, mainSchema);

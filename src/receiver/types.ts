@@ -6,6 +6,8 @@ import type { DedupeStore } from '../stores/types.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Logger } from './logger.js';
 import type { KnownEvents } from '../catalogs/names/known-events.js';
+import type { OpenTelemetryOptions } from '../telemetry/instruments.js';
+import type { DeliveryListener } from '../telemetry/delivery-event.js';
 
 /** Event type → schema of its payload (zod 4, valibot, arktype: any Standard Schema v1). */
 export type EventSchemas = Record<string, StandardSchemaV1>;
@@ -92,6 +94,13 @@ export interface Delivery<Type extends string = string, Payload = unknown, Id ex
   readonly rawBody: Uint8Array;
   /** The provider's name (`stripe`, `github`, …). */
   readonly provider: string;
+  /**
+   * The receiver's `logger` bound to this delivery (`child({ provider, id, type })` where the
+   * logger has `child`); silent unless a `logger` was given.
+   */
+  readonly log: Logger;
+  /** The tenant whose secrets verified this delivery, with a `perTenant` provider. */
+  readonly tenant?: string;
 }
 
 /** A handler answers with `reply(…)`; a plain return value is the reply only where the sender expects one (Discord interactions, Slack commands and interactivity). */
@@ -100,6 +109,9 @@ export type Handler<Type extends string = string, Payload = unknown, Id extends 
 export type ErrorHandler = (error: WebhookError, delivery?: Delivery) => void;
 
 export type UnhandledPolicy = 'ignore' | 'reject';
+
+/** What a failed handler answers: 500 and the id released (`retry`), or 200 and the id kept (`acknowledge`). */
+export type HandlerErrorPolicy = 'retry' | 'acknowledge';
 
 export interface ReceiverOptions<E extends EventSchemas | undefined = undefined, T extends ProviderTypes = ProviderTypes> {
   /** A preset with an event catalog (GitHub, Stripe, Slack, Discord, Clerk) types `on()` names and payloads. */
@@ -150,7 +162,9 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined,
    * Where hookguard writes (the common shape: console, pino, winston). Default: silent, except
    * warnings of a misconfiguration, to `console.warn`; `false`: nothing. Written today: a warning
    * for an `on()` name no delivery will carry (see `knownEvents`), and `ignored` deliveries — the
-   * first of each type at info, the rest at debug.
+   * first of each type at info, the rest at debug. Handlers get `delivery.log`, the logger's
+   * `child` bound to the delivery where it has one. No line ever holds a secret, a key or an
+   * expected signature.
    *
    * @example
    * createReceiver({ provider, logger: console });   // also shows ignored deliveries
@@ -167,6 +181,20 @@ export interface ReceiverOptions<E extends EventSchemas | undefined = undefined,
    * createReceiver({ provider: providers.github({ secret }), knownEvents: githubEventNames });
    */
   knownEvents?: KnownEvents;
+  /**
+   * A span per delivery and the `hookguard.deliveries` / `hookguard.delivery.duration` metrics,
+   * through `@opentelemetry/api` when it is installed (an optional peer) and the application
+   * registered providers. `false` turns them off; `{ tracerProvider, meterProvider }` uses
+   * these rather than the global ones.
+   */
+  openTelemetry?: OpenTelemetryOptions | false;
+  /**
+   * A handler that throws or rejects: `'retry'` (default) answers 500 `handler_failed` and
+   * releases the id, so the sender's retry runs it again; `'acknowledge'` answers 200, keeps the
+   * id done and reports the failure (`onDelivery`, `onError`, span status, log) — for teams that
+   * retry on their side or send failures to a dead-letter store. `handler_timeout` stays 503.
+   */
+  onHandlerError?: HandlerErrorPolicy;
 }
 
 export interface CloseOptions {
@@ -186,6 +214,15 @@ export interface Receiver<E extends EventSchemas | undefined = undefined, T exte
   onAny(handler: Handler<string, AnyPayload<E, T['events']>, IdOf<T>>): this;
   /** Observes every refusal and handler failure; it never changes the answer. */
   onError(handler: ErrorHandler): this;
+  /**
+   * Observes every delivery once it is answered — handled, duplicate, ignored, refused (a bad
+   * signature included) — with its provider, type, id, outcome, status and stage timings.
+   * It never changes the answer.
+   *
+   * @example
+   * receiver.onDelivery(({ provider, outcome, durationMs }) => metrics.observe(provider, outcome, durationMs));
+   */
+  onDelivery(listener: DeliveryListener): this;
   /** The whole pipeline, no HTTP: method → verify → handshake → parse → validate → dedupe → route. */
   receive(input: DeliveryInput): Promise<ReceiveResult>;
   /** The body limit adapters enforce while reading (bytes, decoded size included). */

@@ -9,6 +9,7 @@ const DESIGN_TABLE: Record<WebhookErrorCode, number> = {
   signature_mismatch: 401,
   timestamp_too_old: 401,
   timestamp_in_future: 401,
+  unknown_tenant: 401, // #17, README errors table (DESIGN.md is shared: its table gains it at the merge)
   method_not_allowed: 405,
   body_timeout: 408,
   in_flight: 409,
@@ -19,6 +20,7 @@ const DESIGN_TABLE: Record<WebhookErrorCode, number> = {
   handler_timeout: 503,
   shutting_down: 503,
   overloaded: 503,
+  secret_unavailable: 503, // #17
   misconfigured: 500,
 };
 

@@ -126,13 +126,16 @@ describe('receive(): an `ignored` delivery is logged — first of its type at in
     ]);
   });
 
-  it('handled, duplicate and refused deliveries log nothing; the default logger prints nothing for ignored ones', async () => {
+  it('handled and duplicate deliveries get only the per-delivery debug line (#17), no ignored note; the default logger prints nothing for ignored ones', async () => {
     const logger = recorder();
     const receiver = createReceiver({ provider: swh, logger });
     receiver.on('invoice.paid', () => undefined);
     await deliver(receiver, { type: 'invoice.paid' }, { id: 'msg_1' });
     await deliver(receiver, { type: 'invoice.paid' }, { id: 'msg_1' });
-    expect(logger.lines).toEqual([]);
+    expect(logger.lines.map(([level, message]) => [level, message])).toEqual([
+      ['debug', 'hookguard: standard-webhooks delivery msg_1 (invoice.paid): ok, 200.'],
+      ['debug', 'hookguard: standard-webhooks delivery msg_1 (invoice.paid): duplicate, 200.'],
+    ]);
 
     const spies = (['debug', 'info', 'warn', 'error', 'log'] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => undefined));
     const quiet = createReceiver({ provider: swh });
