@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { WebhookError } from '../core/errors.js';
 import { normalizeHeaders } from '../core/headers.js';
 import type { BodyLike, DeliveryInput, ReceiveResult } from '../core/types.js';
-import { PIPELINE } from '../receiver/pipeline.js';
+import { forwardingReceiver } from '../receiver/hand-off.js';
 import type { Provider } from '../providers/types.js';
 import type { AnyProviderTypes, EventSchemas, Receiver } from '../receiver/types.js';
 import { queryableOf, seconds, tableName } from './queryable.js';
@@ -113,9 +113,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
       const receivedAt = new Date();
       const started = performance.now();
       // Adapters hand a body source, read only once the header checks pass: keep what it read.
-      let body: BodyLike = EMPTY;
       const source = input.body;
-      const seen: DeliveryInput = typeof source === 'function' ? { ...input, body: async (limits) => (body = await source(limits)) } : ((body = source), input);
+      let body: BodyLike = typeof source === 'function' ? EMPTY : source;
+      const seen: DeliveryInput = typeof source === 'function' ? { ...input, body: async (limits) => (body = await source(limits)) } : input;
       const result = await receiver.receive(seen);
       const replayOf = (input as { [REPLAY_OF]?: string })[REPLAY_OF];
       try {
@@ -125,33 +125,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
       }
       return result;
     };
-    const logged: Receiver<E> = {
-      on(type, handler) {
-        receiver.on(type, handler);
-        return logged;
-      },
-      onAny(handler) {
-        receiver.onAny(handler);
-        return logged;
-      },
-      onError(handler) {
-        receiver.onError(handler);
-        return logged;
-      },
-      onDelivery(listener) {
-        receiver.onDelivery(listener);
-        return logged;
-      },
-      receive,
-      close: (closeOptions) => receiver.close(closeOptions),
-      maxBodyBytes: receiver.maxBodyBytes,
-      bodyTimeoutMs: receiver.bodyTimeoutMs,
-      provider: receiver.provider,
-      fail: (error) => receiver.fail(error),
-    };
-    const pipeline = (receiver as { [PIPELINE]?: unknown })[PIPELINE];
-    if (pipeline !== undefined) Object.defineProperty(logged, PIPELINE, { value: pipeline });
-    return logged;
+    return forwardingReceiver(receiver, receive);
   }
 
   async function get(seq: string): Promise<LoggedDelivery | undefined> {

@@ -1,8 +1,7 @@
+import { kindOf } from '../core/describe-value.js';
 import { WebhookError } from '../core/errors.js';
-import { successResult } from '../core/result.js';
-import type { DeliveryInput, ReceiveResult } from '../core/types.js';
-import { Lifecycle } from '../receiver/lifecycle.js';
-import { PIPELINE, pipelineOf } from '../receiver/pipeline.js';
+import { handOffReceiver, positiveOption } from '../receiver/hand-off.js';
+import { pipelineOf } from '../receiver/pipeline.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { toBossJob, type BossDeliveryJob } from './boss-job.js';
 import { bossJobIdFor } from './job-id.js';
@@ -67,61 +66,18 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
   const queueName = queueNameOf(options.queueName, CALLER);
   const jobOptions: BossJobOptions = { retryLimit: positive(options.attempts ?? 10, 'attempts', true) - 1, ...backoffOf(options.backoff) };
   if (options.expireInSeconds !== undefined) jobOptions.expireInSeconds = positive(options.expireInSeconds, 'expireInSeconds', true);
-  const timeoutMs = positive(options.enqueueTimeoutMs ?? 5000, 'enqueueTimeoutMs', false);
   const provider = receiver.provider.name;
-  const lifecycle = new Lifecycle();
-
-  async function receive(input: DeliveryInput): Promise<ReceiveResult> {
-    let prepared;
-    try {
-      prepared = await pipeline.prepare(input);
-    } catch (error) {
-      return receiver.fail(error);
-    }
-    if (!('calls' in prepared)) return prepared;
-    const { parsed, verified } = prepared;
-    const opts = parsed.id === undefined ? { ...jobOptions } : { ...jobOptions, id: bossJobIdFor(provider, parsed.id) };
-    try {
-      // null when a job with this id is already there: the delivery is queued either way.
-      await withTimeout(boss.send(queueName, toBossJob(provider, parsed, verified), opts), timeoutMs);
-    } catch (cause) {
-      return receiver.fail(new WebhookError('store_unavailable', 'The queue cannot be reached; the sender should retry.', { cause }));
-    }
-    return successResult({ ok: true, queued: true }, 202);
-  }
-
-  const queued: Receiver<E> = {
-    on(type, handler) {
-      receiver.on(type, handler);
-      return queued;
-    },
-    onAny(handler) {
-      receiver.onAny(handler);
-      return queued;
-    },
-    onError(handler) {
-      receiver.onError(handler);
-      return queued;
-    },
-    onDelivery(listener) {
-      receiver.onDelivery(listener);
-      return queued;
-    },
-    receive: (input) => lifecycle.run(() => receive(input).catch((error: unknown) => receiver.fail(error)), (refusal) => receiver.fail(refusal)),
-    close: (closeOptions) => lifecycle.close(closeOptions),
-    maxBodyBytes: receiver.maxBodyBytes,
-    bodyTimeoutMs: receiver.bodyTimeoutMs,
-    provider: receiver.provider,
-    fail: (error) => receiver.fail(error),
-  };
-  Object.defineProperty(queued, PIPELINE, { value: pipeline }); // so createWorker(queued) works too
-  return queued;
+  return handOffReceiver(receiver, pipeline, {
+    timeoutMs: positive(options.enqueueTimeoutMs ?? 5000, 'enqueueTimeoutMs', false),
+    // null when a job with this id is already there: the delivery is queued either way.
+    enqueue: (parsed, verified) => boss.send(queueName, toBossJob(provider, parsed, verified), parsed.id === undefined ? { ...jobOptions } : { ...jobOptions, id: bossJobIdFor(provider, parsed.id) }),
+  });
 }
 
 /** pg-boss's own rule for queue names, checked at start-up rather than on the first delivery. */
 export function queueNameOf(name: unknown, caller: string): string {
   if (typeof name !== 'string' || !/^[\w.\-/]{1,100}$/.test(name)) {
-    throw new WebhookError('misconfigured', `${caller}: \`queueName\` must name a pg-boss queue (letters, digits, _ - . /), e.g. 'webhooks'; got ${JSON.stringify(name)}.`);
+    throw new WebhookError('misconfigured', `${caller}: \`queueName\` must name a pg-boss queue (letters, digits, _ - . /), e.g. 'webhooks'; got ${kindOf(name)}.`);
   }
   return name;
 }
@@ -137,19 +93,5 @@ function backoffOf(backoff: QueueReceiverOptions['backoff']): Pick<BossJobOption
   return type === 'exponential' ? { retryDelay: Math.max(1, seconds), retryBackoff: true } : { retryDelay: seconds, retryBackoff: false };
 }
 
-function positive(value: number, option: string, integer: boolean): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new WebhookError('misconfigured', `${CALLER}: \`${option}\` must be a positive ${integer ? 'integer' : 'number'}; got ${String(value)}.`);
-  }
-  return value;
-}
+const positive = (value: number, option: string, integer: boolean): number => positiveOption(value, option, integer, CALLER);
 
-/** Settles with `promise`, or rejects after `ms`; a late rejection is swallowed (the job id makes a late send harmless). */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  promise.catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Postgres did not take the job within ${ms} ms.`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

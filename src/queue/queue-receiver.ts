@@ -1,9 +1,6 @@
 import { WebhookError } from '../core/errors.js';
-import { kindOf } from '../core/describe-value.js';
-import { successResult } from '../core/result.js';
-import type { DeliveryInput, ReceiveResult } from '../core/types.js';
-import { Lifecycle } from '../receiver/lifecycle.js';
-import { PIPELINE, pipelineOf } from '../receiver/pipeline.js';
+import { handOffReceiver, positiveOption } from '../receiver/hand-off.js';
+import { pipelineOf } from '../receiver/pipeline.js';
 import type { EventSchemas, Receiver } from '../receiver/types.js';
 import { jobIdFor, toJob, type DeliveryJob } from './job.js';
 
@@ -59,65 +56,14 @@ export function queueReceiver<E extends EventSchemas | undefined>(receiver: Rece
     removeOnComplete: { age: positive(options.keepCompletedSeconds ?? 86_400, 'keepCompletedSeconds', true) },
     removeOnFail: false,
   };
-  const timeoutMs = positive(options.enqueueTimeoutMs ?? 5000, 'enqueueTimeoutMs', false);
-  const lifecycle = new Lifecycle();
-
-  async function receive(input: DeliveryInput): Promise<ReceiveResult> {
-    let prepared;
-    try {
-      prepared = await pipeline.prepare(input);
-    } catch (error) {
-      return receiver.fail(error);
-    }
-    if (!('calls' in prepared)) return prepared;
-    const { parsed, verified } = prepared;
-    const data = toJob(receiver.provider.name, parsed, verified);
-    const opts: DeliveryJobOptions = parsed.id === undefined ? { ...jobOptions } : { ...jobOptions, jobId: jobIdFor(pipeline.keyFor(parsed.id)) };
-    try {
-      await withTimeout(queue.add(parsed.type || 'delivery', data, opts), timeoutMs);
-    } catch (cause) {
-      return receiver.fail(new WebhookError('store_unavailable', 'The queue cannot be reached; the sender should retry.', { cause }));
-    }
-    return successResult({ ok: true, queued: true }, 202);
-  }
-
-  const queued: Receiver<E> = {
-    on(type, handler) {
-      receiver.on(type, handler);
-      return queued;
+  return handOffReceiver(receiver, pipeline, {
+    timeoutMs: positive(options.enqueueTimeoutMs ?? 5000, 'enqueueTimeoutMs', false),
+    enqueue(parsed, verified) {
+      const data = toJob(receiver.provider.name, parsed, verified);
+      const opts: DeliveryJobOptions = parsed.id === undefined ? { ...jobOptions } : { ...jobOptions, jobId: jobIdFor(pipeline.keyFor(parsed.id)) };
+      return queue.add(parsed.type || 'delivery', data, opts);
     },
-    onAny(handler) {
-      receiver.onAny(handler);
-      return queued;
-    },
-    onError(handler) {
-      receiver.onError(handler);
-      return queued;
-    },
-    onDelivery(listener) {
-      receiver.onDelivery(listener);
-      return queued;
-    },
-    // After close(), new deliveries answer 503 shutting_down; adds already under way finish.
-    receive: (input) => lifecycle.run(() => receive(input).catch((error: unknown) => receiver.fail(error)), (refusal) => receiver.fail(refusal)),
-    close: (closeOptions) => lifecycle.close(closeOptions),
-    maxBodyBytes: receiver.maxBodyBytes,
-    bodyTimeoutMs: receiver.bodyTimeoutMs,
-    provider: receiver.provider,
-    fail: (error) => receiver.fail(error),
-  };
-  Object.defineProperty(queued, PIPELINE, { value: pipeline }); // so createWorker(queued) works too
-  return queued;
-}
-
-/** Settles with `promise`, or rejects after `ms`; a late rejection is swallowed (the jobId makes a late add harmless). */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  promise.catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The queue did not answer within ${ms} ms.`)), ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function queueOf(options: QueueReceiverOptions | undefined): DeliveryQueue {
@@ -140,9 +86,4 @@ function backoffOf(backoff: DeliveryJobOptions['backoff']): DeliveryJobOptions['
   return backoff;
 }
 
-function positive(value: number, option: string, integer: boolean): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new WebhookError('misconfigured', `queueReceiver(): \`${option}\` must be a positive ${integer ? 'integer' : 'number'}; got ${kindOf(value)}.`);
-  }
-  return value;
-}
+const positive = (value: number, option: string, integer: boolean): number => positiveOption(value, option, integer, 'queueReceiver()');

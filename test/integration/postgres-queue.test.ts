@@ -127,6 +127,21 @@ describe('queueReceiver() on pg-boss: verify → parse → validate → send →
     expect(() => queueReceiver(receiver, { boss, queueName: 'q', ...options })).toThrow(expect.objectContaining({ code: 'misconfigured', status: 500, message: expect.stringContaining(`\`${option}\``) }));
   });
 
+  it('a secret put where a queue name or a number belongs is never echoed in the misconfigured message', () => {
+    const receiver = createReceiver({ provider });
+    const secret = 'whsec_c2VjcmV0LXRoYXQtbXVzdC1ub3QtbGVhaw==';
+    for (const options of [{ queueName: secret }, { queueName: 'q', attempts: secret as never }]) {
+      let message = '';
+      try {
+        queueReceiver(receiver, { boss, ...options });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^queueReceiver\(\): `(queueName|attempts)` must/);
+      expect(message).not.toContain('c2VjcmV0');
+    }
+  });
+
   it('no boss, or a receiver not made by createReceiver → misconfigured (500); createWorker likewise', () => {
     const receiver = createReceiver({ provider });
     expect(() => queueReceiver(receiver, { queueName: 'q' } as QueueReceiverOptions)).toThrow(expect.objectContaining({ code: 'misconfigured', status: 500 }));
